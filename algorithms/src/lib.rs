@@ -1,0 +1,33 @@
+//! cclab-algorithms: congestion controllers behind one plug-in trait.
+//!
+//! * [`CongestionControl`] is the trait every algorithm implements; the TCP sender in
+//!   `cclab-sim` drives it with the event structs in [`events`].
+//! * [`units`] has the newtypes for time, bytes and rates, and the parsers for the strings
+//!   users write ("40ms", "10Mbps", "64KB").
+//! * [`Registry`] maps names to configurable factories ([`AlgorithmConfig`]).
+//! * [`window`] holds the slow-start and additive-increase machinery the classic algorithms
+//!   share; [`harness`] drives a controller through scripted rounds for tests.
+//!
+//! Built-in algorithms, one module each: [`reno`].
+
+pub mod controller;
+pub mod events;
+pub mod harness;
+pub mod registry;
+pub mod suggest;
+pub mod units;
+pub mod window;
+
+pub mod reno;
+
+pub use controller::CongestionControl;
+pub use events::{Ack, Congestion, CongestionKind, RecoveryExit, Rto, Undo};
+pub use registry::{
+    AlgorithmConfig, AlgorithmInfo, Factory, FlowContext, ParamInfo, Registry, RegistryError,
+};
+pub use units::{BufferSize, Bytes, Duration, Rate, Time, UnitError};
+
+/// Adds every built-in algorithm to `registry`. One line per algorithm.
+pub(crate) fn register_builtins(registry: &mut Registry) {
+    registry.register::<reno::RenoConfig>();
+}

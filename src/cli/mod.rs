@@ -1,0 +1,32 @@
+//! The `cclab` command line. `main` takes the registry so that an out-of-tree crate can
+//! add its own algorithms and expose the full CLI.
+
+mod algorithms;
+
+use cclab_algorithms::Registry;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cclab", version, about = "A congestion-control research lab")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every congestion-control algorithm with its parameters and defaults.
+    Algorithms,
+}
+
+/// Parses the process arguments and runs the command with `registry`.
+pub fn main(registry: Registry) -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Algorithms => {
+            print!("{}", algorithms::describe(&registry));
+            ExitCode::SUCCESS
+        }
+    }
+}
