@@ -1,0 +1,127 @@
+//! Every class of bad input gets one message naming the file, line, column and key.
+
+use super::*;
+
+const GOOD: &str = "\
+name: t
+duration: 10s
+warmup: 1s
+seeds: 2
+link:
+  rate: 10Mbps
+  buffer: 1bdp
+flows:
+  - algorithm: reno
+    count: 2
+    rtt: 40ms
+    stagger: 1s
+sweep:
+  link.buffer: [0.5bdp, 2bdp]
+  flows[0].rtt: [20ms, 40ms, 80ms]
+";
+
+fn parse_str(text: &str) -> Result<Experiment, SpecError> {
+    parse("spec.yaml", text, Path::new("."), &Registry::with_builtins())
+}
+
+fn err(text: &str) -> String {
+    parse_str(text).unwrap_err().to_string()
+}
+
+#[test]
+fn a_good_spec_expands_into_points_and_seeds() {
+    let e = parse_str(GOOD).unwrap();
+    assert_eq!(e.points.len(), 6);
+    assert_eq!(e.seeds, vec![1, 2]);
+    assert_eq!(e.runs(), 12);
+    assert_eq!(e.swept, vec!["link.buffer", "flows[0].rtt"]);
+    let p = &e.points[4];
+    assert_eq!(
+        p.labels,
+        vec![
+            ("link.buffer".to_string(), "2bdp".to_string()),
+            ("flows[0].rtt".to_string(), "40ms".to_string())
+        ]
+    );
+    assert_eq!(p.scenario.flows.len(), 2);
+    assert_eq!(p.scenario.flows[1].start, cclab_sim::Time::from_secs_f64(1.0));
+    assert_eq!(p.scenario.flows[0].rtt, Duration::from_millis(40));
+    assert_eq!(p.scenario.link.buffer, cclab_sim::BufferSize::Bdp(2.0));
+}
+
+#[test]
+fn unknown_keys_get_did_you_mean() {
+    let e = err(&GOOD.replace("  buffer: 1bdp", "  bufer: 1bdp"));
+    assert_eq!(
+        e.lines().next().unwrap(),
+        "spec.yaml:7:3: link.bufer: unknown key 'bufer'; expected one of: rate, buffer, queue, loss, trace"
+    );
+    assert!(e.contains("hint: did you mean 'buffer'?"), "{e}");
+}
+
+#[test]
+fn bad_units_name_the_line_and_key() {
+    let e = err(&GOOD.replace("rate: 10Mbps", "rate: 10 Mbsp"));
+    assert!(e.starts_with("spec.yaml:6:9: link.rate: '10 Mbsp': unknown rate unit 'Mbsp'"), "{e}");
+}
+
+#[test]
+fn unknown_algorithms_and_parameters_are_located() {
+    let e = err(&GOOD.replace("algorithm: reno", "algorithm: renoo"));
+    assert!(e.starts_with("spec.yaml:9:16: flows[0].algorithm: unknown algorithm 'renoo'"), "{e}");
+    assert!(e.contains("hint: did you mean 'reno'?"), "{e}");
+    let e = err(&GOOD.replace("    count: 2", "    count: 2\n    params: {beta: 0.7}"));
+    assert!(e.starts_with("spec.yaml:11:20: flows[0].params.beta: unknown parameter 'beta' for reno"), "{e}");
+}
+
+#[test]
+fn impossible_values_are_refused() {
+    assert!(
+        err(&GOOD.replace("warmup: 1s", "warmup: 10s"))
+            .starts_with("spec.yaml:3:9: warmup: 10s is not shorter than duration (10s)")
+    );
+    assert!(
+        err(&GOOD.replace("rate: 10Mbps", "rate: 0Mbps"))
+            .starts_with("spec.yaml:6:9: link.rate: must be positive")
+    );
+    assert!(err(&GOOD.replace("rate: 10Mbps", "rate: -5Mbps")).contains("cannot be negative"));
+    assert!(err(&GOOD.replace("buffer: 1bdp", "buffer: -1bdp")).starts_with("spec.yaml:7:11: link.buffer:"));
+    assert!(
+        err(&GOOD.replace("count: 2", "count: 0"))
+            .starts_with("spec.yaml:10:12: flows[0].count: must be at least 1")
+    );
+    let no_flows = "name: t\nduration: 1s\nlink: {rate: 1Mbps, buffer: 0pkt}\nflows: []\n";
+    assert!(err(no_flows).contains("flows: there are no flows"), "{}", err(no_flows));
+    // A buffer of zero is allowed: only the packet in service.
+    assert!(parse_str(&GOOD.replace("buffer: 1bdp", "buffer: 0pkt")).is_ok());
+}
+
+#[test]
+fn a_missing_trace_file_is_named() {
+    let e = err(&GOOD.replace("  rate: 10Mbps", "  trace: nowhere.trace"));
+    assert!(e.starts_with("spec.yaml:6:10: link.trace: trace file ./nowhere.trace does not exist"), "{e}");
+}
+
+#[test]
+fn a_bad_swept_value_points_at_the_sweep_entry() {
+    let e = err(&GOOD.replace("[0.5bdp, 2bdp]", "[0.5bdp, 2bdpp]"));
+    assert!(e.starts_with("spec.yaml:14:16: sweep.link.buffer:"), "{e}");
+    assert!(e.contains("unknown buffer unit 'bdpp'"), "{e}");
+    let e = err(&GOOD.replace("flows[0].rtt: [20ms, 40ms, 80ms]", "flows[0].algorithm: [reno, cubicc]"));
+    assert!(e.starts_with("spec.yaml:15:23: flows[0].algorithm: unknown algorithm 'cubicc'"), "{e}");
+    let e = err(&GOOD.replace("flows[0].rtt", "flows[2].rtt"));
+    assert!(e.contains("sweep.flows[2].rtt: index [2] is out of range"), "{e}");
+}
+
+#[test]
+fn malformed_yaml_is_located() {
+    let e = err("name: t\nduration: [1s\n");
+    assert!(e.starts_with("spec.yaml:"), "{e}");
+    assert!(e.contains("line") || e.contains(':'), "{e}");
+}
+
+#[test]
+fn missing_required_keys_are_named() {
+    let e = err("name: t\nlink: {rate: 1Mbps, buffer: 1pkt}\nflows: [{algorithm: reno, rtt: 1ms}]\n");
+    assert!(e.contains("missing required key 'duration'"), "{e}");
+}
