@@ -8,7 +8,7 @@
 //! * [`window`] holds the slow-start and additive-increase machinery the classic algorithms
 //!   share; [`harness`] drives a controller through scripted rounds for tests.
 //!
-//! Built-in algorithms, one module each: [`reno`].
+//! Built-in algorithms, one module each: [`reno`], [`bic`].
 
 pub mod controller;
 pub mod events;
@@ -18,6 +18,7 @@ pub mod suggest;
 pub mod units;
 pub mod window;
 
+pub mod bic;
 pub mod reno;
 
 pub use controller::CongestionControl;
@@ -30,4 +31,5 @@ pub use units::{BufferSize, Bytes, Duration, Rate, Time, UnitError};
 /// Adds every built-in algorithm to `registry`. One line per algorithm.
 pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<reno::RenoConfig>();
+    registry.register::<bic::BicConfig>();
 }
