@@ -8,7 +8,7 @@
 //! * [`window`] holds the slow-start and additive-increase machinery the classic algorithms
 //!   share; [`harness`] drives a controller through scripted rounds for tests.
 //!
-//! Built-in algorithms, one module each: [`reno`], [`westwood`] (Westwood+).
+//! Built-in algorithms, one module each: [`reno`], [`westwood`] (Westwood+), [`bic`].
 
 pub mod controller;
 pub mod events;
@@ -18,6 +18,7 @@ pub mod suggest;
 pub mod units;
 pub mod window;
 
+pub mod bic;
 pub mod reno;
 pub mod westwood;
 
@@ -32,4 +33,5 @@ pub use units::{BufferSize, Bytes, Duration, Rate, Time, UnitError};
 pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<reno::RenoConfig>();
     registry.register::<westwood::WestwoodConfig>();
+    registry.register::<bic::BicConfig>();
 }
