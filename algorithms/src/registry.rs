@@ -299,6 +299,15 @@ impl Registry {
     }
 }
 
+/// The parameter a validation message is about: by the convention that messages start
+/// with the parameter's name ("beta must be in (0, 1)"), else the first parameter named
+/// as a whole word.
+fn blamed_param<'a>(message: &str, known: &[&'a str]) -> Option<&'a str> {
+    let words: Vec<&str> = message.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).collect();
+    let first = words.iter().find(|w| !w.is_empty());
+    known.iter().find(|p| first == Some(*p)).or_else(|| known.iter().find(|p| words.contains(p))).copied()
+}
+
 /// Deserialises `params` into `A`, naming the offending parameter on any error.
 fn configure<A: AlgorithmConfig>(params: &Value) -> Result<Factory, RegistryError> {
     let algorithm = A::NAME.to_string();
@@ -337,7 +346,7 @@ fn configure<A: AlgorithmConfig>(params: &Value) -> Result<Factory, RegistryErro
         message: e.to_string(),
     })?;
     config.validate().map_err(|message| {
-        let param = known.iter().find(|p| message.contains(*p)).map_or_else(String::new, |p| p.to_string());
+        let param = blamed_param(&message, &known).map_or_else(String::new, str::to_string);
         RegistryError::BadParam { algorithm, param, message }
     })?;
     let config = Arc::new(config);
@@ -421,6 +430,15 @@ mod tests {
         assert_eq!(e, "bad value for aimd parameter 'b': b must be in (0, 1), got 1.5");
         let e = registry().configure("aimd", &json!([1, 2])).unwrap_err().to_string();
         assert!(e.contains("must be a map"), "{e}");
+    }
+
+    #[test]
+    fn validation_messages_are_blamed_on_whole_parameter_names() {
+        let known = ["beta", "b", "max_increment"];
+        assert_eq!(blamed_param("b must be at least 2, got 1", &known), Some("b"));
+        assert_eq!(blamed_param("beta must be in (0, 1)", &known), Some("beta"));
+        assert_eq!(blamed_param("it must be below max_increment", &known), Some("max_increment"));
+        assert_eq!(blamed_param("about nothing", &known), None);
     }
 
     #[test]

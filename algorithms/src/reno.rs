@@ -72,8 +72,10 @@ impl CongestionControl for Reno {
 
     fn on_rto(&mut self, ev: &Rto) {
         if ev.consecutive <= 1 {
+            // Saved so that a spurious timeout (F-RTO, timestamps) can be undone, as
+            // Linux's tcp_enter_loss keeps prior_ssthresh and the undo marker.
+            self.prior = Some(self.window);
             self.window.ssthresh = reno_ssthresh(self.window.cwnd, ev.mss);
-            self.prior = None;
         }
         self.window.enter_loss(ev.mss);
     }
@@ -173,6 +175,17 @@ mod tests {
         let mut h = reno();
         h.rounds(2); // 40
         h.loss();
+        let now = h.now;
+        h.cc_mut().on_undo(&Undo::new(now, MSS));
+        assert_eq!(h.cwnd_segments(), 40.0);
+        assert_eq!(h.ssthresh_segments(), f64::INFINITY);
+    }
+
+    #[test]
+    fn undo_after_a_spurious_timeout_restores_the_window() {
+        let mut h = reno();
+        h.rounds(2); // 40
+        h.timeout(Duration::from_millis(200));
         let now = h.now;
         h.cc_mut().on_undo(&Undo::new(now, MSS));
         assert_eq!(h.cwnd_segments(), 40.0);
