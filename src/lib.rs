@@ -4,6 +4,7 @@
 //! simulators, and holds the command-line front end.
 
 pub mod cli;
+pub mod results;
 pub mod spec;
 
 pub use cclab_algorithms as algorithms;
