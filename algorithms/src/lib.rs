@@ -8,7 +8,7 @@
 //! * [`window`] holds the slow-start and additive-increase machinery the classic algorithms
 //!   share; [`harness`] drives a controller through scripted rounds for tests.
 //!
-//! Built-in algorithms, one module each: [`reno`].
+//! Built-in algorithms, one module each: [`reno`], [`vegas`].
 
 pub mod controller;
 pub mod events;
@@ -19,6 +19,7 @@ pub mod units;
 pub mod window;
 
 pub mod reno;
+pub mod vegas;
 
 pub use controller::CongestionControl;
 pub use events::{Ack, Congestion, CongestionKind, RecoveryExit, Rto, Undo};
@@ -30,4 +31,5 @@ pub use units::{BufferSize, Bytes, Duration, Rate, Time, UnitError};
 /// Adds every built-in algorithm to `registry`. One line per algorithm.
 pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<reno::RenoConfig>();
+    registry.register::<vegas::VegasConfig>();
 }
