@@ -8,7 +8,7 @@
 //! * [`window`] holds the slow-start and additive-increase machinery the classic algorithms
 //!   share; [`harness`] drives a controller through scripted rounds for tests.
 //!
-//! Built-in algorithms, one module each: [`reno`], [`westwood`] (Westwood+), [`bic`].
+//! Built-in algorithms, one module each: [`reno`], [`vegas`], [`westwood`] (Westwood+), [`bic`].
 
 pub mod controller;
 pub mod events;
@@ -20,6 +20,7 @@ pub mod window;
 
 pub mod bic;
 pub mod reno;
+pub mod vegas;
 pub mod westwood;
 
 pub use controller::CongestionControl;
@@ -32,6 +33,7 @@ pub use units::{BufferSize, Bytes, Duration, Rate, Time, UnitError};
 /// Adds every built-in algorithm to `registry`. One line per algorithm.
 pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<reno::RenoConfig>();
+    registry.register::<vegas::VegasConfig>();
     registry.register::<westwood::WestwoodConfig>();
     registry.register::<bic::BicConfig>();
 }
