@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod results;
+pub mod runner;
 pub mod spec;
 
 pub use cclab_algorithms as algorithms;

@@ -211,6 +211,39 @@ impl Store {
         files.0.flush()
     }
 
+    /// Copies the committed runs of another results folder of the same spec (a shard)
+    /// that this one does not hold yet: their runs and flows rows and their traces.
+    pub fn import(&self, src: &Path, swept: &[String], seen: &mut BTreeSet<String>) -> io::Result<()> {
+        let runs_path = src.join("runs.csv");
+        let (h, rows) = read_rows(&runs_path)?;
+        if h != runs_columns(swept) {
+            return Err(io::Error::other("runs.csv has other columns than this experiment's"));
+        }
+        let (_, flows) = read_rows(&src.join("flows.csv"))?;
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        for row in rows {
+            let id = row.last().cloned().unwrap_or_default();
+            // A row without its final column is a crash's partial line: not committed.
+            if row.len() != h.len() || self.done.contains(&id) || !seen.insert(id) {
+                continue;
+            }
+            let mine = |r: &&Vec<String>| r[0] == row[0] && r[1] == row[1];
+            let mut bytes = Vec::new();
+            for r in flows.iter().filter(mine) {
+                bytes.extend(csv_line(r));
+            }
+            files.1.write_all(&bytes)?;
+            let trace = format!("{}-{}.csv", row[0], row[1]);
+            let from = src.join("traces").join(&trace);
+            if from.exists() {
+                fs::copy(from, self.dir.join("traces").join(trace))?;
+            }
+            files.0.write_all(&csv_line(&row))?;
+        }
+        files.1.flush()?;
+        files.0.flush()
+    }
+
     /// Sorts the CSVs by (point, seed), writes summary.csv and the manifest. Returns the
     /// summary as a printable table.
     pub fn finish(&self, complete: bool) -> io::Result<String> {
