@@ -7,9 +7,12 @@
 //! * [`Registry`] maps names to configurable factories ([`AlgorithmConfig`]).
 //! * [`window`] holds the slow-start and additive-increase machinery the classic algorithms
 //!   share; [`harness`] drives a controller through scripted rounds for tests.
+//! * [`analytic`] has the closed-form models (average windows against the loss rate, CUBIC's
+//!   curve) that tests and the validation suite compare simulations with.
 //!
-//! Built-in algorithms, one module each: [`reno`].
+//! Built-in algorithms, one module each: [`reno`], [`cubic`].
 
+pub mod analytic;
 pub mod controller;
 pub mod events;
 pub mod harness;
@@ -18,6 +21,7 @@ pub mod suggest;
 pub mod units;
 pub mod window;
 
+pub mod cubic;
 pub mod reno;
 
 pub use controller::CongestionControl;
@@ -30,4 +34,5 @@ pub use units::{BufferSize, Bytes, Duration, Rate, Time, UnitError};
 /// Adds every built-in algorithm to `registry`. One line per algorithm.
 pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<reno::RenoConfig>();
+    registry.register::<cubic::CubicConfig>();
 }
