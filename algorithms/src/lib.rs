@@ -7,9 +7,13 @@
 //! * [`Registry`] maps names to configurable factories ([`AlgorithmConfig`]).
 //! * [`window`] holds the slow-start and additive-increase machinery the classic algorithms
 //!   share; [`harness`] drives a controller through scripted rounds for tests.
+//! * [`analytic`] has the closed-form models (average windows against the loss rate, CUBIC's
+//!   curve) that tests and the validation suite compare simulations with.
 //!
-//! Built-in algorithms, one module each: [`reno`], [`vegas`], [`westwood`] (Westwood+), [`bic`].
+//! Built-in algorithms, one module each: [`reno`], [`vegas`], [`westwood`] (Westwood+), [`bic`],
+//! [`cubic`].
 
+pub mod analytic;
 pub mod controller;
 pub mod events;
 pub mod harness;
@@ -19,6 +23,7 @@ pub mod units;
 pub mod window;
 
 pub mod bic;
+pub mod cubic;
 pub mod reno;
 pub mod vegas;
 pub mod westwood;
@@ -36,4 +41,5 @@ pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<vegas::VegasConfig>();
     registry.register::<westwood::WestwoodConfig>();
     registry.register::<bic::BicConfig>();
+    registry.register::<cubic::CubicConfig>();
 }
