@@ -125,3 +125,18 @@ fn missing_required_keys_are_named() {
     let e = err("name: t\nlink: {rate: 1Mbps, buffer: 1pkt}\nflows: [{algorithm: reno, rtt: 1ms}]\n");
     assert!(e.contains("missing required key 'duration'"), "{e}");
 }
+
+#[test]
+fn every_shipped_experiment_is_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let e = load(&path, &Registry::with_builtins()).unwrap_or_else(|e| panic!("{e}"));
+            assert!(e.runs() > 0);
+            n += 1;
+        }
+    }
+    assert!(n >= 7, "found {n} experiments");
+}
