@@ -206,6 +206,11 @@ pub struct Receiver {
     /// Rate at which the application reads; `None` reads immediately.
     #[serde(default)]
     pub read_rate: Option<Rate>,
+    /// Announce a window opened by the application's reads at once with an ACK (Linux
+    /// `tcp_cleanup_rbuf`); off = only arriving segments are ACKed, so a closed window is
+    /// reopened by the sender's persist probes.
+    #[serde(default = "default_true")]
+    pub window_updates: bool,
 }
 
 fn default_rcv_buffer() -> Bytes {
@@ -215,7 +220,7 @@ fn default_rcv_buffer() -> Bytes {
 
 impl Default for Receiver {
     fn default() -> Self {
-        Receiver { buffer: default_rcv_buffer(), read_rate: None }
+        Receiver { buffer: default_rcv_buffer(), read_rate: None, window_updates: true }
     }
 }
 

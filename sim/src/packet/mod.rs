@@ -1,0 +1,567 @@
+//! The packet-level discrete-event engine.
+//!
+//! Topology: a dumbbell. Each flow's sender reaches the bottleneck through an access queue
+//! that adds the per-packet sending jitter (never reordering the flow), crosses the shared
+//! bottleneck, then its forward propagation delay (half its base RTT) to the receiver;
+//! ACKs return over an uncongested reverse path with the other half of the base RTT. UDP
+//! cross traffic enters the bottleneck directly.
+//!
+//! Engine: time in u64 nanoseconds; an event queue ordered by (time, insertion sequence)
+//! that holds only the heads of FIFOs and one lazy timer per flow and endpoint. Packets live
+//! in reused ring buffers ([`packet::Line`]); a packet's departure from the bottleneck is
+//! computed when it is admitted, so it goes straight into its flow's forward line.
+//! Metrics are aggregated online and sampled at the trace interval.
+//!
+//! Phase effects: with jitter on (the default), each flow's start is delayed by a uniform
+//! draw in [0, `start_offset`] (10 ms by default) and each segment reaches the bottleneck
+//! after a uniform extra delay in [0, `send_jitter`] (default: one bottleneck packet time,
+//! the transmission time of 1500 bytes at the link's mean rate), never before the flow's
+//! previous segment. Both come from the run's seed; set both to zero for a phase-locked run.
+
+mod bottleneck;
+pub mod diagnostics;
+mod event;
+mod histogram;
+mod loss;
+mod metrics;
+#[allow(clippy::module_inception)]
+mod packet;
+mod receiver;
+mod red;
+mod rng;
+mod rto;
+mod scoreboard;
+mod sender;
+mod series;
+mod trace_server;
+mod udp;
+
+pub use diagnostics::{Diagnostics, FlowDiagnostics, Instrument, LinkDiagnostics, ScriptedDrop, Target};
+
+use crate::error::SimError;
+use crate::report::{FlowReport, LinkReport, Report, jain_index};
+use crate::scenario::{CrossTraffic, QueueDiscipline, Recovery, Scenario};
+use bottleneck::{Bottleneck, Server, tx_time};
+use cclab_algorithms::{Bytes, FlowContext, Registry};
+use event::{Ev, EventQueue, TimerFire};
+use loss::Loss;
+use packet::{AckSeg, Line, SegKind, Segment};
+use receiver::{Receiver, ReceiverConfig};
+use red::Red;
+use rng::{Stream, stream};
+use sender::{Sender, SenderConfig};
+use series::{FlowSample, Recorder};
+use trace_server::TraceServer;
+use udp::{Udp, UdpAction};
+
+/// Runs `scenario` on the packet engine.
+///
+/// The scenario should have passed [`Scenario::validate`] (the crate-level `run` does
+/// that). Errors: an unknown algorithm or bad parameters, or a controller that produced an
+/// unusable window.
+pub fn run(scenario: &Scenario, registry: &Registry) -> Result<Report, SimError> {
+    run_instrumented(scenario, registry, &Instrument::default()).map(|(r, _)| r)
+}
+
+/// Like [`run`], and also returns the engine's internal counters.
+pub fn run_with_diagnostics(
+    scenario: &Scenario,
+    registry: &Registry,
+) -> Result<(Report, Diagnostics), SimError> {
+    run_instrumented(scenario, registry, &Instrument::default())
+}
+
+/// Like [`run_with_diagnostics`], with test instrumentation: scripted drops and event logs.
+pub fn run_instrumented(
+    scenario: &Scenario,
+    registry: &Registry,
+    instrument: &Instrument,
+) -> Result<(Report, Diagnostics), SimError> {
+    let mut engine = Engine::new(scenario, registry, instrument)?;
+    engine.run()?;
+    Ok(engine.finish(scenario))
+}
+
+/// One TCP flow's runtime state.
+struct FlowRt {
+    snd: Sender,
+    rcv: Receiver,
+    /// Sender to bottleneck (jittered, order-preserving).
+    access: Line<Segment>,
+    /// Bottleneck to receiver.
+    fwd: Line<Segment>,
+    /// Receiver to sender.
+    back: Line<AckSeg>,
+    fwd_delay: u64,
+    rev_delay: u64,
+    jitter_max: u64,
+    jitter: Stream,
+    /// Payload dropped at the bottleneck.
+    dropped: u64,
+    /// Bytes read by the application when the warm-up ended.
+    read_at_warmup: u64,
+    algorithm: String,
+    group: usize,
+    base_rtt: u64,
+    mss: u64,
+    rcv_buffer: u64,
+}
+
+struct Engine<'a> {
+    q: EventQueue,
+    end: u64,
+    warmup: u64,
+    flows: Vec<FlowRt>,
+    udp: Vec<Udp>,
+    udp_dropped: u64,
+    link: Bottleneck,
+    recorder: Recorder,
+    interval: u64,
+    instrument: &'a Instrument,
+    /// Remaining scripted drops, parallel to `instrument.drops`.
+    scripted_left: Vec<u32>,
+    drops_scripted: u64,
+    /// TCP data segments admitted to the bottleneck.
+    work: u64,
+    events: u64,
+    segs: Vec<Segment>,
+    acks: Vec<AckSeg>,
+}
+
+fn ns(d: cclab_algorithms::Duration) -> u64 {
+    d.as_nanos()
+}
+
+impl<'a> Engine<'a> {
+    fn new(s: &Scenario, registry: &Registry, instrument: &'a Instrument) -> Result<Engine<'a>, SimError> {
+        let end = ns(s.duration);
+        let warmup = ns(s.warmup).min(end);
+        let window = (warmup, end);
+        let capacity = s.capacity().as_bps().max(1);
+        let packet_time = tx_time(capacity, 1500);
+        let mut q = EventQueue::new();
+
+        let mut flows = Vec::with_capacity(s.flows.len());
+        for (i, f) in s.flows.iter().enumerate() {
+            let mss = f.mss.as_u64();
+            let factory = registry
+                .configure(&f.algorithm, &f.params)
+                .map_err(|error| SimError::Algorithm { flow: i, error })?;
+            let ctx = FlowContext::new(f.mss)
+                .with_initial_cwnd(Bytes::segments(u64::from(f.initial_window), f.mss))
+                .with_seed(rng::derive(s.seed, stream::CONTROLLER + i as u64));
+            let cc = factory.build(&ctx);
+            let cwnd = cc.cwnd().as_u64();
+            if cwnd == 0 || cwnd > 1_000_000_000_000 {
+                return Err(SimError::BadController {
+                    flow: i,
+                    algorithm: f.algorithm.clone(),
+                    message: format!("initial cwnd = {cwnd} bytes"),
+                });
+            }
+            let offset_max = ns(s.jitter.start_offset);
+            let offset = Stream::new(s.seed, stream::START_OFFSET + i as u64).below_inclusive(offset_max);
+            let start = ns(f.start.since(cclab_algorithms::Time::ZERO)) + offset;
+            let size = f.size.map(|b| b.as_u64());
+            let snd = Sender::new(
+                SenderConfig {
+                    mss,
+                    size,
+                    recovery: f.recovery,
+                    min_rto: ns(f.min_rto),
+                    start,
+                    log: instrument.log,
+                },
+                cc,
+                window,
+            );
+            let rcv = Receiver::new(ReceiverConfig {
+                buffer: f.receiver.buffer.as_u64(),
+                read_rate: f.receiver.read_rate.map(|r| r.as_bps()),
+                delayed_ack: f.delayed_ack,
+                sack: f.recovery == Recovery::Sack,
+                window_updates: f.receiver.window_updates,
+                mss,
+                size,
+            });
+            let rtt = ns(f.rtt);
+            let fwd_delay = rtt / 2;
+            let mut flow = FlowRt {
+                snd,
+                rcv,
+                access: Line::new(),
+                fwd: Line::new(),
+                back: Line::new(),
+                fwd_delay,
+                rev_delay: rtt - fwd_delay,
+                jitter_max: s.jitter.send_jitter.map_or(packet_time, ns),
+                jitter: Stream::new(s.seed, stream::SEND_JITTER + i as u64),
+                dropped: 0,
+                read_at_warmup: 0,
+                algorithm: f.algorithm.clone(),
+                group: f.group,
+                base_rtt: rtt,
+                mss,
+                rcv_buffer: f.receiver.buffer.as_u64(),
+            };
+            let d = flow.snd.deadline();
+            flow.snd.timer.set(d, &mut q, Ev::SenderTimer(i as u32));
+            flows.push(flow);
+        }
+
+        let mut udp = Vec::new();
+        for (i, CrossTraffic::Udp(src)) in s.cross_traffic.iter().enumerate() {
+            let mut u = Udp::new(src, i, s.seed, end);
+            let t = u.first_event();
+            q.push(t, Ev::Udp(i as u32));
+            udp.push(u);
+        }
+
+        let server = match &s.link.trace {
+            Some(t) => Server::Trace(TraceServer::new(t)),
+            None => Server::Rate { bps: s.link.rate.as_bps(), tx1500: tx_time(s.link.rate.as_bps(), 1500) },
+        };
+        let packet = s.flows.first().map_or(Bytes::new(1500), |f| f.packet_size());
+        let red = match &s.link.queue {
+            QueueDiscipline::DropTail => None,
+            QueueDiscipline::Red(p) => Some(Red::new(
+                p,
+                p.min_threshold.resolve(packet, s.bdp()).as_u64(),
+                p.max_threshold.resolve(packet, s.bdp()).as_u64(),
+                packet_time,
+                s.seed,
+            )),
+        };
+        let loss = Loss::new(&s.link.loss, s.seed, s.flows.len() + s.cross_traffic.len());
+        let link = Bottleneck::new(s.buffer_bytes().as_u64(), server, red, loss, window);
+
+        let interval = ns(s.trace_interval);
+        if interval > 0 && interval <= end {
+            q.push(interval, Ev::Sample);
+        }
+        if warmup > 0 {
+            q.push(warmup, Ev::Warmup);
+        }
+        Ok(Engine {
+            q,
+            end,
+            warmup,
+            recorder: Recorder::new(interval, flows.len(), end),
+            flows,
+            udp,
+            udp_dropped: 0,
+            link,
+            interval,
+            instrument,
+            scripted_left: instrument.drops.iter().map(|d| d.times).collect(),
+            drops_scripted: 0,
+            work: 0,
+            events: 0,
+            segs: Vec::with_capacity(64),
+            acks: Vec::with_capacity(8),
+        })
+    }
+
+    fn bad_controller(&self, flow: usize, message: String) -> SimError {
+        SimError::BadController { flow, algorithm: self.flows[flow].algorithm.clone(), message }
+    }
+
+    fn run(&mut self) -> Result<(), SimError> {
+        while let Some((now, ev)) = self.q.peek() {
+            if now > self.end {
+                break;
+            }
+            self.events += 1;
+            match ev {
+                Ev::Admit(i) => {
+                    let f = &mut self.flows[i as usize];
+                    let (_, seg) = f.access.pop().expect("a scheduled head");
+                    let next = f.access.head_time();
+                    self.admit(now, seg);
+                    self.advance(next, ev);
+                }
+                Ev::Deliver(i) => {
+                    let i = i as usize;
+                    let f = &mut self.flows[i];
+                    let (_, seg) = f.fwd.pop().expect("a scheduled head");
+                    let next = f.fwd.head_time();
+                    f.rcv.on_segment(now, &seg, &mut self.acks);
+                    self.after_receiver(now, i);
+                    self.advance(next, ev);
+                }
+                Ev::AckArrive(i) => {
+                    let i = i as usize;
+                    let f = &mut self.flows[i];
+                    let (_, ack) = f.back.pop().expect("a scheduled head");
+                    let next = f.back.head_time();
+                    if let Err(m) = f.snd.on_ack(now, &ack, &mut self.segs) {
+                        return Err(self.bad_controller(i, m));
+                    }
+                    self.after_sender(now, i);
+                    self.advance(next, ev);
+                }
+                Ev::SenderTimer(i) => {
+                    let i = i as usize;
+                    match self.flows[i].snd.timer.fire(now, &mut self.q, ev) {
+                        TimerFire::Due => {
+                            self.q.pop();
+                            if let Err(m) = self.flows[i].snd.on_timer(now, &mut self.segs) {
+                                return Err(self.bad_controller(i, m));
+                            }
+                            self.after_sender(now, i);
+                        }
+                        TimerFire::Stale => self.q.pop(),
+                        TimerFire::Requeued => {}
+                    }
+                }
+                Ev::ReceiverTimer(i) => {
+                    let i = i as usize;
+                    match self.flows[i].rcv.timer.fire(now, &mut self.q, ev) {
+                        TimerFire::Due => {
+                            self.q.pop();
+                            self.flows[i].rcv.on_timer(now, &mut self.acks);
+                            self.after_receiver(now, i);
+                        }
+                        TimerFire::Stale => self.q.pop(),
+                        TimerFire::Requeued => {}
+                    }
+                }
+                Ev::Udp(i) => {
+                    let u = &mut self.udp[i as usize];
+                    match u.fire(now) {
+                        UdpAction::Send(next) => {
+                            let size = u.size;
+                            let source = self.flows.len() + i as usize;
+                            if self.link.arrive(now, size, source).is_err() {
+                                self.udp_dropped += 1;
+                            }
+                            self.q.reschedule_top(next, ev);
+                        }
+                        UdpAction::Wait(next) => self.q.reschedule_top(next, ev),
+                        UdpAction::Done => self.q.pop(),
+                    }
+                }
+                Ev::Sample => {
+                    self.sample(now);
+                    let next = now + self.interval;
+                    if next <= self.end {
+                        self.q.reschedule_top(next, ev);
+                    } else {
+                        self.q.pop();
+                    }
+                }
+                Ev::Warmup => {
+                    self.q.pop();
+                    for f in &mut self.flows {
+                        f.rcv.advance_reader(now);
+                        f.read_at_warmup = f.rcv.read_total;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The FIFO whose head was just handled: re-queue its next head, or drop the entry.
+    #[inline]
+    fn advance(&mut self, next: Option<u64>, ev: Ev) {
+        match next {
+            Some(t) => self.q.reschedule_top(t, ev),
+            None => self.q.pop(),
+        }
+    }
+
+    /// Routes what sender `i` emitted and re-arms its timer.
+    #[inline]
+    fn after_sender(&mut self, now: u64, i: usize) {
+        let mut segs = std::mem::take(&mut self.segs);
+        for mut seg in segs.drain(..) {
+            seg.flow = i as u32;
+            let f = &mut self.flows[i];
+            if f.jitter_max == 0 && f.access.head_time().is_none() {
+                self.admit(now, seg);
+            } else {
+                let t = (now + f.jitter.below_inclusive(f.jitter_max)).max(f.access.last_time().unwrap_or(0));
+                if f.access.push(t, seg) {
+                    self.q.push(t, Ev::Admit(i as u32));
+                }
+            }
+        }
+        self.segs = segs;
+        let f = &mut self.flows[i];
+        let d = f.snd.deadline();
+        f.snd.timer.set(d, &mut self.q, Ev::SenderTimer(i as u32));
+    }
+
+    /// Routes what receiver `i` emitted and re-arms its timer.
+    #[inline]
+    fn after_receiver(&mut self, now: u64, i: usize) {
+        let f = &mut self.flows[i];
+        for ack in self.acks.drain(..) {
+            let t = now + f.rev_delay;
+            if f.back.push(t, ack) {
+                self.q.push(t, Ev::AckArrive(i as u32));
+            }
+        }
+        let d = f.rcv.deadline();
+        f.rcv.timer.set(d, &mut self.q, Ev::ReceiverTimer(i as u32));
+    }
+
+    /// A segment reaches the bottleneck.
+    #[inline]
+    fn admit(&mut self, now: u64, seg: Segment) {
+        let i = seg.flow as usize;
+        if !self.instrument.drops.is_empty() && self.scripted_drop(&seg) {
+            self.drops_scripted += 1;
+            self.flows[i].dropped += u64::from(seg.len);
+            return;
+        }
+        match self.link.arrive(now, u64::from(seg.wire), i) {
+            Ok(dep) => {
+                let f = &mut self.flows[i];
+                self.work += u64::from(seg.kind == SegKind::Data);
+                let t = dep + f.fwd_delay;
+                if f.fwd.push(t, seg) {
+                    self.q.push(t, Ev::Deliver(i as u32));
+                }
+            }
+            Err(_) => self.flows[i].dropped += u64::from(seg.len),
+        }
+    }
+
+    fn scripted_drop(&mut self, seg: &Segment) -> bool {
+        for (k, d) in self.instrument.drops.iter().enumerate() {
+            let hit = d.flow == seg.flow as usize
+                && match d.target {
+                    Target::Syn => seg.kind == SegKind::Syn,
+                    Target::Data { seq } => seg.kind == SegKind::Data && seg.seq == seq,
+                };
+            if hit && self.scripted_left[k] > 0 {
+                self.scripted_left[k] -= 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn sample(&mut self, now: u64) {
+        let queue = self.link.queue_bytes(now);
+        self.recorder.begin(now, queue);
+        for (i, f) in self.flows.iter_mut().enumerate() {
+            f.rcv.advance_reader(now);
+            let s = FlowSample {
+                cwnd_segments: f.snd.cwnd as f64 / f.mss as f64,
+                wire_sent: f.snd.stats.wire_sent,
+                read: f.rcv.read_total,
+                srtt: f.snd.srtt(),
+                cc: f.snd.controller(),
+            };
+            self.recorder.flow(i, &s);
+        }
+    }
+
+    fn finish(mut self, s: &Scenario) -> (Report, Diagnostics) {
+        let end = self.end;
+        let span_s = (end - self.warmup) as f64 / 1e9;
+        let mut flow_reports = Vec::with_capacity(self.flows.len());
+        let mut flow_diags = Vec::with_capacity(self.flows.len());
+        for f in &mut self.flows {
+            f.rcv.advance_reader(end);
+            f.snd.finish(end);
+            let goodput = (f.rcv.read_total - f.read_at_warmup) as f64 * 8.0 / span_s / 1e6;
+            let m = &f.snd.metrics;
+            let fct = match (f.snd.stats.syn_at, f.rcv.done_at) {
+                (Some(syn), Some(done)) if done <= end => Some((done - syn) as f64 / 1e9),
+                _ => None,
+            };
+            flow_reports.push(FlowReport {
+                algorithm: f.algorithm.clone(),
+                group: f.group,
+                base_rtt_ms: f.base_rtt as f64 / 1e6,
+                goodput_mbps: goodput,
+                delivered_bytes: f.rcv.read_total,
+                retransmits: m.retransmits,
+                timeouts: m.timeouts,
+                rtt_mean_ms: m.rtt.mean() / 1e6,
+                rtt_p50_ms: m.rtt.quantile(0.50) / 1e6,
+                rtt_p95_ms: m.rtt.quantile(0.95) / 1e6,
+                rtt_p99_ms: m.rtt.quantile(0.99) / 1e6,
+                mean_cwnd_segments: m.mean_cwnd() / f.mss as f64,
+                fct_s: fct,
+            });
+            let in_network: u64 = f
+                .access
+                .iter()
+                .chain(f.fwd.iter())
+                .filter(|p| p.kind == SegKind::Data)
+                .map(|p| u64::from(p.len))
+                .sum();
+            let st = &f.snd.stats;
+            let rs = &f.rcv.stats;
+            flow_diags.push(FlowDiagnostics {
+                mss: f.mss,
+                sent: st.payload_sent,
+                arrived: rs.arrived,
+                dropped: f.dropped,
+                in_network,
+                delivered: rs.delivered,
+                duplicate: rs.duplicate,
+                beyond_window: rs.beyond_window,
+                out_of_order: f.rcv.ooo_bytes(),
+                rcv_nxt: f.rcv.rcv_nxt(),
+                read: f.rcv.read_total,
+                rcv_buffer: f.rcv_buffer,
+                rcv_high_water: rs.high_water,
+                max_excess: st.max_excess,
+                segments_sent: st.segments_sent,
+                retransmits: st.retransmits,
+                timeouts: st.timeouts,
+                recoveries: st.recoveries,
+                probes: st.probes,
+                window_updates: rs.window_updates,
+                acks: rs.acks,
+                ack_bytes: rs.ack_bytes,
+                syn_at: st.syn_at,
+                all_acked_at: st.all_acked_at,
+                done_at: f.rcv.done_at,
+                snd_una: f.snd.snd_una(),
+                snd_nxt: f.snd.snd_nxt(),
+                log: std::mem::take(&mut f.snd.log),
+            });
+        }
+        let goodputs: Vec<f64> = flow_reports.iter().map(|f| f.goodput_mbps).collect();
+        let ls = &self.link.stats;
+        let link = LinkReport {
+            utilization: self.link.utilization(),
+            drops: ls.drops,
+            loss_rate: if ls.arrivals == 0 { 0.0 } else { ls.drops as f64 / ls.arrivals as f64 },
+            queue_delay_mean_ms: ls.qdelay.mean() / 1e6,
+            queue_delay_p50_ms: ls.qdelay.quantile(0.50) / 1e6,
+            queue_delay_p95_ms: ls.qdelay.quantile(0.95) / 1e6,
+            queue_delay_p99_ms: ls.qdelay.quantile(0.99) / 1e6,
+            mean_queue_bytes: self.link.mean_queue(),
+        };
+        let diags = Diagnostics {
+            flows: flow_diags,
+            link: LinkDiagnostics {
+                buffer: s.buffer_bytes().as_u64(),
+                drops_random: ls.drops_random,
+                drops_red: ls.drops_red,
+                drops_overflow: ls.drops_overflow,
+                drops_scripted: self.drops_scripted,
+                udp_sent: self.udp.iter().map(|u| u.sent).sum(),
+                udp_dropped: self.udp_dropped,
+            },
+            events: self.events,
+        };
+        let report = Report {
+            engine: "packet".to_string(),
+            jain_index: jain_index(&goodputs),
+            flows: flow_reports,
+            link,
+            series: self.recorder.finish(),
+            work: self.work,
+        };
+        (report, diags)
+    }
+}

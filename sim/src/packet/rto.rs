@@ -1,0 +1,129 @@
+//! The retransmission-timeout estimator of RFC 6298, with a configurable floor.
+//!
+//! cclab keeps RFC 6298's formulas (§2: SRTT, RTTVAR, K = 4, alpha = 1/8, beta = 1/4) but
+//! replaces the 1 s floor of rule (2.4) by the flow's `min_rto`, 200 ms by default as in
+//! Linux (`TCP_RTO_MIN`). Linux's own variance filter (§1.7 of the reference) is not
+//! modelled. The clock granularity G of rule (2.3) is 1 ns here, so it never binds.
+
+/// Initial RTO before any sample (RFC 6298 (2.1); Linux `TCP_TIMEOUT_INIT`): 1 s.
+pub(crate) const INITIAL_RTO: u64 = 1_000_000_000;
+/// RTO once data flows after a retransmitted SYN (RFC 6298 (5.7); Linux
+/// `TCP_TIMEOUT_FALLBACK`): 3 s.
+pub(crate) const FALLBACK_RTO: u64 = 3_000_000_000;
+/// Upper bound (RFC 6298 (2.5) allows >= 60 s; Linux `TCP_RTO_MAX`): 120 s.
+pub(crate) const MAX_RTO: u64 = 120_000_000_000;
+
+#[derive(Debug, Clone)]
+pub(crate) struct RtoEstimator {
+    /// Smoothed RTT, ns (0 before the first sample).
+    pub srtt: u64,
+    /// RTT variation, ns.
+    pub rttvar: u64,
+    /// Smallest sample so far, ns (0 before the first sample).
+    pub min_rtt: u64,
+    /// The current RTO without backoff, ns.
+    base: u64,
+    /// Consecutive doublings since the last sample (RFC 6298 (5.5)).
+    pub backoff: u32,
+    min_rto: u64,
+}
+
+impl RtoEstimator {
+    pub fn new(min_rto: u64) -> RtoEstimator {
+        RtoEstimator { srtt: 0, rttvar: 0, min_rtt: 0, base: INITIAL_RTO, backoff: 0, min_rto }
+    }
+
+    /// Feeds one valid sample R (Karn's rule already applied), ns.
+    pub fn sample(&mut self, r: u64) {
+        if self.srtt == 0 {
+            // (2.2): SRTT = R, RTTVAR = R/2.
+            self.srtt = r.max(1);
+            self.rttvar = r / 2;
+        } else {
+            // (2.3): RTTVAR first, with the old SRTT; then SRTT.
+            let err = self.srtt.abs_diff(r);
+            self.rttvar = (3 * self.rttvar + err) / 4;
+            self.srtt = (7 * self.srtt + r) / 8;
+        }
+        if self.min_rtt == 0 || r < self.min_rtt {
+            self.min_rtt = r;
+        }
+        // RTO = SRTT + max(G, K * RTTVAR), floored at min_rto, capped at MAX_RTO.
+        self.base = (self.srtt + (4 * self.rttvar).max(1)).clamp(self.min_rto, MAX_RTO);
+        // A fresh sample collapses the backoff (RFC 6298 §5, after (5.7)).
+        self.backoff = 0;
+    }
+
+    /// The timeout to arm now, with exponential backoff, ns.
+    pub fn rto(&self) -> u64 {
+        self.base.checked_shl(self.backoff).unwrap_or(MAX_RTO).min(MAX_RTO)
+    }
+
+    /// The timer expired: double the RTO (5.5).
+    pub fn back_off(&mut self) {
+        if self.rto() < MAX_RTO {
+            self.backoff += 1;
+        }
+    }
+
+    /// A SYN was retransmitted and the handshake is done: RTO = 3 s until the first
+    /// sample from data (5.7).
+    pub fn fall_back(&mut self) {
+        if self.srtt == 0 {
+            self.base = FALLBACK_RTO;
+            self.backoff = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: u64 = 1_000_000;
+
+    #[test]
+    fn the_first_sample_gives_srtt_r_and_rttvar_r_over_2() {
+        // Reference 3.12 with the Linux floor: R = 100 ms -> SRTT 100, RTTVAR 50,
+        // RTO = 100 + 4 * 50 = 300 ms (above the 200 ms floor). With the RFC's 1 s floor, 1 s.
+        let mut e = RtoEstimator::new(200 * MS);
+        e.sample(100 * MS);
+        assert_eq!((e.srtt, e.rttvar, e.rto()), (100 * MS, 50 * MS, 300 * MS));
+        let mut rfc = RtoEstimator::new(1000 * MS);
+        rfc.sample(100 * MS);
+        assert_eq!(rfc.rto(), 1000 * MS);
+    }
+
+    #[test]
+    fn the_second_sample_updates_rttvar_before_srtt() {
+        // R' = 120 ms: RTTVAR = 3/4 * 50 + 1/4 * |100 - 120| = 42.5 ms, SRTT = 102.5 ms,
+        // RTO = 102.5 + 170 = 272.5 ms (reference 3.12).
+        let mut e = RtoEstimator::new(200 * MS);
+        e.sample(100 * MS);
+        e.sample(120 * MS);
+        assert_eq!(e.rttvar, 42_500_000);
+        assert_eq!(e.srtt, 102_500_000);
+        assert_eq!(e.rto(), 272_500_000);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_a_sample_resets_it() {
+        let mut e = RtoEstimator::new(200 * MS);
+        assert_eq!(e.rto(), 1000 * MS);
+        for want in [2000, 4000, 8000, 16000, 32000, 64000, 120_000, 120_000] {
+            e.back_off();
+            assert_eq!(e.rto(), want * MS);
+        }
+        e.sample(40 * MS);
+        // 40 + 4 * 20 = 120 ms, floored to 200 ms.
+        assert_eq!(e.rto(), 200 * MS);
+    }
+
+    #[test]
+    fn a_retransmitted_syn_leaves_a_3_s_rto_until_the_first_sample() {
+        let mut e = RtoEstimator::new(200 * MS);
+        e.back_off();
+        e.fall_back();
+        assert_eq!(e.rto(), 3000 * MS);
+    }
+}

@@ -1,0 +1,534 @@
+//! The sender's SACK scoreboard (RFC 6675 §2-§4), per segment.
+//!
+//! Every data segment starts at a multiple of the MSS, so the scoreboard indexes segments
+//! rather than octets: segment `i` covers bytes [i MSS, (i+1) MSS), except the last segment
+//! of a sized flow, which may be shorter. A ring of one flag byte per outstanding segment
+//! records SACKed, lost and "retransmission in flight"; SACKed ranges are also kept as a
+//! short sorted list of intervals, so that a SACK block repeated by every duplicate ACK
+//! costs nothing, and the IsLost boundary is found from the top few intervals. Pipe
+//! (RFC 6675 SetPipe) is maintained incrementally; every operation is amortised O(1) per
+//! segment, so recovery cost does not grow with the window.
+//!
+//! IsLost(S) (RFC 6675 §4): DupThresh = 3 discontiguous SACKed blocks above S, or more than
+//! (DupThresh - 1) MSS SACKed bytes above S. With MSS-sized segments both hold exactly when
+//! at least three SACKed segments lie above S, which is the test used here.
+
+/// RFC 6675 §2 / RFC 5681: DupThresh = 3 (Linux `TCP_FASTRETRANS_THRESH`).
+pub(crate) const DUP_THRESH: u64 = 3;
+
+const SACKED: u8 = 1;
+const LOST: u8 = 2;
+/// A retransmission of this segment is in flight (counted once more in pipe).
+const RETX: u8 = 4;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Scoreboard {
+    mss: u64,
+    /// Index and length of a short final segment (sized flows), if any.
+    short_last: Option<(u64, u64)>,
+    flags: Vec<u8>,
+    mask: u64,
+    /// First outstanding segment (SND.UNA / MSS).
+    pub una: u64,
+    /// Next segment never sent (SND.NXT / MSS, rounded up at the end of a sized flow).
+    pub nxt: u64,
+    /// RFC 6675 pipe, bytes.
+    pub pipe: u64,
+    /// Bytes SACKed above SND.UNA.
+    pub sacked_bytes: u64,
+    /// Bytes marked lost and not SACKed since.
+    pub lost_bytes: u64,
+    /// Segments in [una, nxt) with any flag set.
+    flagged: u64,
+    /// SACKed segment intervals [start, end), sorted, disjoint, within [una, nxt).
+    sacked: Vec<(u64, u64)>,
+    /// Every unSACKed segment in [una, lost_upto) is marked lost.
+    lost_upto: u64,
+    /// NextSeg rule 1 cursor: no lost, un-retransmitted segment lies in [una, rule1).
+    rule1: u64,
+    /// NextSeg rule 3 cursor.
+    rule3: u64,
+}
+
+impl Scoreboard {
+    pub fn new(mss: u64, size: Option<u64>) -> Scoreboard {
+        let short_last = size.and_then(|s| {
+            let rem = s % mss;
+            (rem != 0).then_some((s / mss, rem))
+        });
+        let cap = 1024;
+        Scoreboard {
+            mss,
+            short_last,
+            flags: vec![0; cap],
+            mask: cap as u64 - 1,
+            una: 0,
+            nxt: 0,
+            pipe: 0,
+            sacked_bytes: 0,
+            lost_bytes: 0,
+            flagged: 0,
+            sacked: Vec::new(),
+            lost_upto: 0,
+            rule1: 0,
+            rule3: 0,
+        }
+    }
+
+    /// Payload bytes of segment `i`.
+    #[inline]
+    pub fn len(&self, i: u64) -> u64 {
+        match self.short_last {
+            Some((last, len)) if last == i => len,
+            _ => self.mss,
+        }
+    }
+
+    #[inline]
+    fn flag(&self, i: u64) -> u8 {
+        self.flags[(i & self.mask) as usize]
+    }
+
+    /// Pipe contribution of a segment with flags `f` (RFC 6675 SetPipe): one if the
+    /// original may be in flight (not SACKed, not lost), one more for a retransmission.
+    #[inline]
+    fn contrib(&self, i: u64, f: u8) -> u64 {
+        if f & SACKED != 0 {
+            return 0;
+        }
+        let n = u64::from(f & LOST == 0) + u64::from(f & RETX != 0);
+        n * self.len(i)
+    }
+
+    #[inline]
+    fn set_flags(&mut self, i: u64, f: u8) {
+        let slot = (i & self.mask) as usize;
+        let old = self.flags[slot];
+        if old == 0 && f != 0 {
+            self.flagged += 1;
+        } else if old != 0 && f == 0 {
+            self.flagged -= 1;
+        }
+        self.pipe = self.pipe - self.contrib(i, old) + self.contrib(i, f);
+        let lost = |f: u8| f & (LOST | SACKED) == LOST;
+        if lost(old) != lost(f) {
+            if lost(f) {
+                self.lost_bytes += self.len(i);
+            } else {
+                self.lost_bytes -= self.len(i);
+            }
+        }
+        self.flags[slot] = f;
+    }
+
+    #[cfg(test)]
+    pub fn is_sacked(&self, i: u64) -> bool {
+        i >= self.una && i < self.nxt && self.flag(i) & SACKED != 0
+    }
+
+    /// Segment `i` (== nxt) is sent for the first time.
+    #[inline]
+    pub fn send_new(&mut self, i: u64) {
+        debug_assert_eq!(i, self.nxt);
+        if self.nxt - self.una > self.mask {
+            self.grow();
+        }
+        self.flags[(i & self.mask) as usize] = 0;
+        self.nxt = i + 1;
+        self.pipe += self.len(i);
+    }
+
+    fn grow(&mut self) {
+        let cap = self.flags.len() * 2;
+        let mut flags = vec![0; cap];
+        let mask = cap as u64 - 1;
+        for i in self.una..self.nxt {
+            flags[(i & mask) as usize] = self.flag(i);
+        }
+        self.flags = flags;
+        self.mask = mask;
+    }
+
+    /// The cumulative ACK reached segment `new_una`. Returns the bytes newly acknowledged
+    /// that had not been SACKed before.
+    pub fn ack_cum(&mut self, new_una: u64) -> u64 {
+        let new_una = new_una.min(self.nxt);
+        if new_una <= self.una {
+            return 0;
+        }
+        let mut newly = 0;
+        if self.flagged == 0 {
+            newly = (new_una - self.una) * self.mss;
+            if let Some((last, len)) = self.short_last {
+                if last >= self.una && last < new_una {
+                    newly = newly - self.mss + len;
+                }
+            }
+            self.pipe -= newly;
+        } else {
+            for i in self.una..new_una {
+                let f = self.flag(i);
+                if f & SACKED != 0 {
+                    self.sacked_bytes -= self.len(i);
+                } else {
+                    newly += self.len(i);
+                }
+                // The segment leaves the scoreboard: clear its flags, then remove the
+                // in-flight contribution a flagless segment has.
+                self.set_flags(i, 0);
+                self.pipe -= self.len(i);
+            }
+        }
+        self.una = new_una;
+        self.lost_upto = self.lost_upto.max(new_una);
+        self.rule1 = self.rule1.max(new_una);
+        self.rule3 = self.rule3.max(new_una);
+        let drop = self.sacked.iter().take_while(|iv| iv.1 <= new_una).count();
+        self.sacked.drain(..drop);
+        if let Some(first) = self.sacked.first_mut() {
+            first.0 = first.0.max(new_una);
+        }
+        newly
+    }
+
+    /// Records a SACK block of segments [start, end). Returns the bytes newly SACKed.
+    pub fn sack(&mut self, start: u64, end: u64) -> u64 {
+        let start = start.max(self.una);
+        let end = end.min(self.nxt);
+        if start >= end {
+            return 0;
+        }
+        // Find the intervals that overlap or touch [start, end), merge them, and mark the
+        // segments of the gaps between them.
+        let first = self.sacked.partition_point(|iv| iv.1 < start);
+        let mut last = first;
+        let mut cursor = start;
+        let mut newly = 0;
+        let mut merged = (start, end);
+        while last < self.sacked.len() && self.sacked[last].0 <= end {
+            let (s, e) = self.sacked[last];
+            for i in cursor..s.max(cursor).min(end) {
+                newly += self.mark_sacked(i);
+            }
+            cursor = cursor.max(e);
+            merged = (merged.0.min(s), merged.1.max(e));
+            last += 1;
+        }
+        for i in cursor..end {
+            newly += self.mark_sacked(i);
+        }
+        self.sacked.splice(first..last, std::iter::once(merged));
+        newly
+    }
+
+    fn mark_sacked(&mut self, i: u64) -> u64 {
+        let f = self.flag(i);
+        if f & SACKED != 0 {
+            return 0;
+        }
+        let len = self.len(i);
+        self.sacked_bytes += len;
+        // A SACKed segment is delivered: neither lost nor in flight any more.
+        self.set_flags(i, SACKED);
+        len
+    }
+
+    /// The IsLost boundary: every unSACKed segment below it has at least DupThresh SACKed
+    /// segments above it.
+    fn loss_boundary(&self) -> u64 {
+        let mut need = DUP_THRESH;
+        for &(s, e) in self.sacked.iter().rev() {
+            if e - s >= need {
+                return e - need;
+            }
+            need -= e - s;
+        }
+        self.una
+    }
+
+    /// IsLost(HighACK + 1): the RFC 6675 §5 trigger for entering recovery.
+    pub fn first_is_lost(&self) -> bool {
+        self.una < self.nxt && self.loss_boundary() > self.una
+    }
+
+    /// Marks SND.UNA's segment lost (recovery entered on the duplicate-ACK count). Returns
+    /// the bytes newly marked.
+    pub fn mark_first_lost(&mut self) -> u64 {
+        let i = self.una;
+        if i >= self.nxt {
+            return 0;
+        }
+        let f = self.flag(i);
+        if f & (SACKED | LOST) != 0 {
+            return 0;
+        }
+        self.set_flags(i, f | LOST);
+        self.len(i)
+    }
+
+    /// Marks every segment that IsLost as lost. Returns the bytes newly marked.
+    pub fn mark_lost(&mut self) -> u64 {
+        let boundary = self.loss_boundary();
+        let mut newly = 0;
+        let mut i = self.lost_upto.max(self.una);
+        while i < boundary {
+            let f = self.flag(i);
+            if f & (SACKED | LOST) == 0 {
+                newly += self.len(i);
+                self.set_flags(i, f | LOST);
+            }
+            i += 1;
+        }
+        self.lost_upto = self.lost_upto.max(boundary);
+        newly
+    }
+
+    /// A retransmission timeout: every unSACKed outstanding segment is presumed lost and
+    /// no retransmission is in flight any more (RFC 6675 §5.1 keeps the SACK information,
+    /// as its errata allows). Returns the bytes marked.
+    pub fn mark_all_lost(&mut self) -> u64 {
+        let mut marked = 0;
+        for i in self.una..self.nxt {
+            let f = self.flag(i);
+            if f & SACKED == 0 {
+                marked += self.len(i);
+                self.set_flags(i, LOST);
+            }
+        }
+        self.lost_upto = self.nxt;
+        self.restart_cursors();
+        marked
+    }
+
+    /// A new recovery episode: NextSeg starts again from SND.UNA.
+    pub fn restart_cursors(&mut self) {
+        self.rule1 = self.una;
+        self.rule3 = self.una;
+    }
+
+    /// NextSeg rule 1: the first lost, unSACKed segment not yet retransmitted.
+    pub fn next_lost(&mut self) -> Option<u64> {
+        let mut i = self.rule1.max(self.una);
+        while i < self.lost_upto {
+            let f = self.flag(i);
+            if f & (SACKED | RETX) == 0 && f & LOST != 0 {
+                self.rule1 = i;
+                return Some(i);
+            }
+            i += 1;
+        }
+        self.rule1 = i;
+        None
+    }
+
+    /// NextSeg rule 3: an unSACKed segment not yet retransmitted that lies below the
+    /// highest SACKed segment.
+    pub fn next_below_highest_sack(&mut self) -> Option<u64> {
+        let top = self.sacked.last().map_or(self.una, |iv| iv.0);
+        let mut i = self.rule3.max(self.una);
+        while i < top {
+            if self.flag(i) & (SACKED | RETX) == 0 {
+                self.rule3 = i;
+                return Some(i);
+            }
+            i += 1;
+        }
+        self.rule3 = i;
+        None
+    }
+
+    /// NextSeg rule 4 (rescue): the highest unSACKed segment without a retransmission in
+    /// flight.
+    pub fn highest_unsacked(&self) -> Option<u64> {
+        (self.una..self.nxt).rev().find(|&i| self.flag(i) & (SACKED | RETX) == 0)
+    }
+
+    /// Segment `i` is retransmitted: its retransmission is in flight.
+    pub fn retransmit(&mut self, i: u64) {
+        let f = self.flag(i);
+        self.set_flags(i, f | RETX);
+    }
+
+    /// Bytes in flight by the RFC 6675 definition.
+    pub fn pipe(&self) -> u64 {
+        self.pipe
+    }
+
+    /// Recomputes pipe from the flags (for tests).
+    #[cfg(test)]
+    fn recount(&self) -> u64 {
+        (self.una..self.nxt).map(|i| self.contrib(i, self.flag(i))).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MSS: u64 = 1000;
+
+    fn board(sent: u64) -> Scoreboard {
+        let mut b = Scoreboard::new(MSS, None);
+        for i in 0..sent {
+            b.send_new(i);
+        }
+        b
+    }
+
+    #[test]
+    fn pipe_counts_unsacked_segments_and_retransmissions() {
+        // 10 sent; 2..=5 SACKed: pipe 6. IsLost(0), IsLost(1) (>= 3 SACKed above): pipe 4.
+        let mut b = board(10);
+        assert_eq!(b.pipe(), 10 * MSS);
+        assert_eq!(b.sack(2, 6), 4 * MSS);
+        assert_eq!(b.pipe(), 6 * MSS);
+        assert!(b.first_is_lost());
+        assert_eq!(b.mark_lost(), 2 * MSS);
+        assert_eq!(b.pipe(), 4 * MSS);
+        // Retransmitting segment 0 puts it back in flight (SetPipe's "octet <= HighRxt").
+        assert_eq!(b.next_lost(), Some(0));
+        b.retransmit(0);
+        assert_eq!(b.pipe(), 5 * MSS);
+        assert_eq!(b.next_lost(), Some(1));
+        assert_eq!(b.pipe(), b.recount());
+    }
+
+    #[test]
+    fn is_lost_needs_three_sacked_segments_above() {
+        let mut b = board(10);
+        b.sack(3, 5);
+        assert!(!b.first_is_lost(), "two SACKed segments above are not enough");
+        b.sack(7, 8);
+        assert!(b.first_is_lost(), "three, even discontiguous, are");
+        // Boundary: the third-highest SACKed segment is 3, so 0..3 are lost, 5 and 6 not.
+        assert_eq!(b.mark_lost(), 3 * MSS);
+        assert_eq!(b.pipe(), b.recount());
+        assert_eq!(b.pipe(), 4 * MSS); // 5, 6, 8, 9
+    }
+
+    #[test]
+    fn repeated_sack_blocks_are_counted_once() {
+        let mut b = board(20);
+        assert_eq!(b.sack(5, 8), 3 * MSS);
+        assert_eq!(b.sack(5, 8), 0);
+        assert_eq!(b.sack(4, 10), 3 * MSS); // 4, 8, 9
+        assert_eq!(b.sack(12, 13), MSS);
+        assert_eq!(b.sack(9, 13), 2 * MSS); // 10, 11
+        assert_eq!(b.sacked, vec![(4, 13)]);
+        assert_eq!(b.sacked_bytes, 9 * MSS);
+        assert_eq!(b.pipe(), b.recount());
+    }
+
+    #[test]
+    fn a_cumulative_ack_excludes_bytes_already_sacked() {
+        let mut b = board(10);
+        b.sack(3, 6);
+        // ACK up to segment 6: 0, 1, 2 are new (3 MSS); 3..6 were SACKed.
+        assert_eq!(b.ack_cum(6), 3 * MSS);
+        assert_eq!(b.sacked_bytes, 0);
+        assert!(b.sacked.is_empty());
+        assert_eq!(b.pipe(), 4 * MSS);
+        assert_eq!(b.pipe(), b.recount());
+        assert_eq!(b.flagged, 0);
+    }
+
+    #[test]
+    fn a_timeout_marks_everything_unsacked_lost() {
+        let mut b = board(8);
+        b.sack(5, 6);
+        b.retransmit(0);
+        assert_eq!(b.mark_all_lost(), 7 * MSS);
+        assert_eq!(b.pipe(), 0);
+        let order: Vec<u64> = std::iter::from_fn(|| {
+            let i = b.next_lost()?;
+            b.retransmit(i);
+            Some(i)
+        })
+        .collect();
+        assert_eq!(order, vec![0, 1, 2, 3, 4, 6, 7]);
+        assert_eq!(b.pipe(), 7 * MSS);
+    }
+
+    #[test]
+    fn rules_three_and_four_find_unsacked_segments() {
+        let mut b = board(10);
+        b.sack(4, 6);
+        // Not lost (only 2 SACKed above), but below the highest SACK: rule 3 offers 0..3.
+        assert_eq!(b.next_below_highest_sack(), Some(0));
+        b.retransmit(0);
+        assert_eq!(b.next_below_highest_sack(), Some(1));
+        assert_eq!(b.highest_unsacked(), Some(9));
+        assert_eq!(b.pipe(), b.recount());
+    }
+
+    #[test]
+    fn a_short_last_segment_has_its_own_length() {
+        let mut b = Scoreboard::new(MSS, Some(2500));
+        b.send_new(0);
+        b.send_new(1);
+        b.send_new(2);
+        assert_eq!(b.pipe(), 2500);
+        assert_eq!(b.ack_cum(3), 2500);
+        assert_eq!(b.pipe(), 0);
+    }
+
+    #[test]
+    fn pipe_stays_consistent_under_random_operations() {
+        // A small xorshift drives sends, SACKs, losses, retransmissions, cumulative ACKs and
+        // timeouts; after each step the incremental pipe must equal a recount.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut b = Scoreboard::new(MSS, Some(3000 * MSS + 500));
+        for step in 0..20_000 {
+            match next(7) {
+                0 | 1 => {
+                    for _ in 0..next(4) {
+                        if b.nxt < 3001 {
+                            b.send_new(b.nxt);
+                        }
+                    }
+                }
+                2 if b.nxt > b.una => {
+                    let s = b.una + next(b.nxt - b.una);
+                    b.sack(s, s + 1 + next(3));
+                }
+                3 => {
+                    b.mark_lost();
+                    if let Some(i) = b.next_lost() {
+                        b.retransmit(i);
+                    }
+                }
+                4 if b.nxt > b.una => {
+                    let u = b.una + next(b.nxt - b.una + 1);
+                    b.ack_cum(u);
+                }
+                5 if next(50) == 0 => {
+                    b.mark_all_lost();
+                }
+                6 => {
+                    if let Some(i) = b.next_below_highest_sack() {
+                        b.retransmit(i);
+                    }
+                }
+                _ => {}
+            }
+            assert_eq!(b.pipe(), b.recount(), "step {step}");
+            let flagged = (b.una..b.nxt).filter(|&i| b.flag(i) != 0).count() as u64;
+            assert_eq!(b.flagged, flagged, "step {step}");
+        }
+    }
+
+    #[test]
+    fn the_ring_grows_with_the_window() {
+        let mut b = board(5000);
+        b.sack(4000, 4001);
+        assert_eq!(b.ack_cum(3000), 3000 * MSS);
+        assert_eq!(b.pipe(), b.recount());
+        assert!(b.is_sacked(4000));
+    }
+}
