@@ -2,6 +2,8 @@
 //! add its own algorithms and expose the full CLI.
 
 mod algorithms;
+mod merge;
+mod run;
 
 use cclab_algorithms::Registry;
 use clap::{Parser, Subcommand};
@@ -18,6 +20,10 @@ struct Cli {
 enum Command {
     /// List every congestion-control algorithm with its parameters and defaults.
     Algorithms,
+    /// Run an experiment file: every sweep point and seed, in parallel, into a results folder.
+    Run(run::RunArgs),
+    /// Combine the results folders of the shards of one experiment.
+    Merge(merge::MergeArgs),
 }
 
 /// Parses the process arguments and runs the command with `registry`.
@@ -28,5 +34,7 @@ pub fn main(registry: Registry) -> ExitCode {
             print!("{}", algorithms::describe(&registry));
             ExitCode::SUCCESS
         }
+        Command::Run(args) => run::run(&args, &registry),
+        Command::Merge(args) => merge::merge(&args),
     }
 }

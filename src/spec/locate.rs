@@ -9,12 +9,22 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use std::fmt;
 
 const FOUND: &str = "cclab-locate: found";
+const MISSING: &str = "cclab-locate: missing";
 
 /// (line, column), 1-based, of the value at `path` in `text`; `None` if absent. For a path
 /// that ends in a missing key, the position of the innermost existing parent.
 pub fn locate(text: &str, path: &[Segment]) -> Option<(usize, usize)> {
+    walk(text, path, false)
+}
+
+/// Like [`locate`], but `None` unless the whole path exists.
+pub fn locate_exact(text: &str, path: &[Segment]) -> Option<(usize, usize)> {
+    walk(text, path, true)
+}
+
+fn walk(text: &str, path: &[Segment], exact: bool) -> Option<(usize, usize)> {
     let de = yaml_serde::Deserializer::from_str(text);
-    match (Walk { path }).deserialize(de) {
+    match (Walk { path, exact }).deserialize(de) {
         Err(e) if e.to_string().contains(FOUND) => e.location().map(|l| (l.line(), l.column())),
         _ => None,
     }
@@ -22,6 +32,14 @@ pub fn locate(text: &str, path: &[Segment]) -> Option<(usize, usize)> {
 
 struct Walk<'a> {
     path: &'a [Segment],
+    exact: bool,
+}
+
+impl Walk<'_> {
+    /// The path ends here without reaching its node.
+    fn missing<E: de::Error>(&self) -> E {
+        E::custom(if self.exact { MISSING } else { FOUND })
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Walk<'_> {
@@ -43,48 +61,50 @@ impl<'de> Visitor<'de> for Walk<'_> {
                 _ => false,
             };
             if matches {
-                return m.next_value_seed(Walk { path: &self.path[1..] });
+                return m.next_value_seed(Walk { path: &self.path[1..], exact: self.exact });
             }
             m.next_value::<IgnoredAny>()?;
         }
         // The key is missing: point at this map, the closest thing to where it belongs.
-        Err(de::Error::custom(FOUND))
+        Err(self.missing())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
         let Segment::Index(idx) = self.path[0] else {
-            return Err(de::Error::custom(FOUND));
+            return Err(self.missing());
         };
         let mut i = 0;
         loop {
             if i == idx {
-                return match s.next_element_seed(Walk { path: &self.path[1..] })? {
+                let exact = self.exact;
+                let missing = self.missing();
+                return match s.next_element_seed(Walk { path: &self.path[1..], exact })? {
                     Some(()) => Ok(()),
-                    None => Err(de::Error::custom(FOUND)),
+                    None => Err(missing),
                 };
             }
             if s.next_element::<IgnoredAny>()?.is_none() {
-                return Err(de::Error::custom(FOUND));
+                return Err(self.missing());
             }
             i += 1;
         }
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(E::custom(FOUND))
+        Err(self.missing())
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Err(E::custom(FOUND))
+        Err(self.missing())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Err(E::custom(FOUND))
+        Err(self.missing())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(E::custom(FOUND))
+        Err(self.missing())
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Err(E::custom(FOUND))
+        Err(self.missing())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(E::custom(FOUND))
+        Err(self.missing())
     }
 }
 
@@ -135,7 +155,9 @@ mod tests {
         assert_eq!(at("link.rate"), Some((3, 9)));
         assert_eq!(at("flows[1].algorithm"), Some((6, 16)));
         assert_eq!(at("flows[1].params.beta"), Some((7, 20)));
-        // A missing key points at its parent map.
+        // A missing key points at its parent map, unless the path must exist.
         assert_eq!(at("link.buffer"), Some((3, 3)));
+        assert_eq!(locate_exact(TEXT, &parse_path("link.buffer").unwrap()), None);
+        assert_eq!(locate_exact(TEXT, &parse_path("link.rate").unwrap()), Some((3, 9)));
     }
 }

@@ -118,24 +118,41 @@ fn build_point(
 ) -> Result<Point, SpecError> {
     let assigned = sweep::assignments(dims, i);
     let mut tree = base.clone();
-    let sweep_loc =
-        |key: &str| locate::locate(text, &[Segment::Key("sweep".into()), Segment::Key(key.into())]);
-    for (key, segs, value) in &assigned {
+    // Where the swept value (or, failing that, the sweep entry) is written: in a zip the
+    // entry sits under `sweep.zip`.
+    let sweep_loc = |key: &str, index: usize| {
+        let direct = [Segment::Key("sweep".into()), Segment::Key(key.into()), Segment::Index(index)];
+        let zipped = [
+            Segment::Key("sweep".into()),
+            Segment::Key("zip".into()),
+            Segment::Key(key.into()),
+            Segment::Index(index),
+        ];
+        locate::locate_exact(text, &direct)
+            .or_else(|| locate::locate_exact(text, &zipped))
+            .or_else(|| locate::locate(text, &direct[..2]))
+    };
+    for (key, segs, value, index) in &assigned {
         sweep::set_path(&mut tree, segs, (*value).clone())
-            .map_err(|m| SpecError::new(file, sweep_loc(key), format!("sweep.{key}"), m))?;
+            .map_err(|m| SpecError::new(file, sweep_loc(key, *index), format!("sweep.{key}"), m))?;
     }
     let labels: Vec<(String, String)> =
-        assigned.iter().map(|(k, _, v)| (k.to_string(), sweep::label(v))).collect();
+        assigned.iter().map(|(k, _, v, _)| (k.to_string(), sweep::label(v))).collect();
     let describe = || labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
     // A swept value is read like any other, and its errors point at the sweep entry.
     let spec: Spec = match yaml_serde::from_value(tree) {
         Ok(s) => s,
         Err(e) => {
-            let key = assigned.first().map_or("sweep", |a| a.0);
             let (message, suggestion) = explain_serde(&e.to_string());
+            // The value to blame is the one whose path the error names, else the first.
+            let (key, index) = assigned
+                .iter()
+                .find(|a| message.contains(a.0) || e.to_string().contains(a.0))
+                .or(assigned.first())
+                .map_or(("sweep", 0), |a| (a.0, a.3));
             return Err(SpecError::new(
                 file,
-                sweep_loc(key),
+                sweep_loc(key, index),
                 format!("sweep.{key}"),
                 format!("{message} (at sweep point {})", describe()),
             )
@@ -143,9 +160,11 @@ fn build_point(
         }
     };
     let scenario = check(&spec, dir, registry).map_err(|issue| {
-        let swept = assigned.iter().find(|(k, _, _)| issue.key.starts_with(k));
+        let swept = assigned.iter().find(|(k, _, _, _)| issue.key.starts_with(k));
         let (location, message) = match swept {
-            Some((k, _, _)) => (sweep_loc(k), format!("{} (at sweep point {})", issue.message, describe())),
+            Some((k, _, _, index)) => {
+                (sweep_loc(k, *index), format!("{} (at sweep point {})", issue.message, describe()))
+            }
             None => (parse_path(&issue.key).ok().and_then(|p| locate::locate(text, &p)), issue.message),
         };
         SpecError::new(file, location, issue.key, message).with_suggestion(issue.suggestion)
@@ -341,7 +360,12 @@ fn explain_serde(msg: &str) -> (String, Option<String>) {
     // separately.
     let msg = msg.split(" at line ").next().unwrap_or(msg).to_string();
     let msg = match msg.find(": ") {
-        Some(i) if !msg[..i].contains(' ') && !msg.starts_with("unknown") && !msg.starts_with("invalid") => {
+        Some(i)
+            if !msg[..i].contains(' ')
+                && !msg.starts_with('\'')
+                && !msg.starts_with("unknown")
+                && !msg.starts_with("invalid") =>
+        {
             msg[i + 2..].to_string()
         }
         _ => msg,

@@ -89,9 +89,13 @@ pub fn count(dims: &[Dimension]) -> usize {
     dims.iter().map(Dimension::len).product()
 }
 
+/// One swept value of a point: the path as written, its parsed form, the value, and the
+/// value's index in its list (to point errors at it).
+pub type Assignment<'a> = (&'a str, &'a [Segment], &'a Value, usize);
+
 /// The assignments of point `i`: the first dimension varies slowest, as nested loops in
 /// the order of the file.
-pub fn assignments(dims: &[Dimension], mut i: usize) -> Vec<(&str, &[Segment], &Value)> {
+pub fn assignments(dims: &[Dimension], mut i: usize) -> Vec<Assignment<'_>> {
     let mut picks = vec![0; dims.len()];
     for (d, dim) in dims.iter().enumerate().rev() {
         picks[d] = i % dim.len();
@@ -100,7 +104,7 @@ pub fn assignments(dims: &[Dimension], mut i: usize) -> Vec<(&str, &[Segment], &
     let mut out = Vec::new();
     for (dim, &k) in dims.iter().zip(&picks) {
         for (name, segs, values) in &dim.paths {
-            out.push((name.as_str(), segs.as_slice(), &values[k]));
+            out.push((name.as_str(), segs.as_slice(), &values[k], k));
         }
     }
     out
@@ -174,7 +178,7 @@ mod tests {
             .map(|i| {
                 assignments(&dims, i)
                     .iter()
-                    .map(|(k, _, v)| format!("{k}={}", label(v)))
+                    .map(|(k, _, v, _)| format!("{k}={}", label(v)))
                     .collect::<Vec<_>>()
                     .join(",")
             })

@@ -105,10 +105,9 @@ fn a_missing_trace_file_is_named() {
 #[test]
 fn a_bad_swept_value_points_at_the_sweep_entry() {
     let e = err(&GOOD.replace("[0.5bdp, 2bdp]", "[0.5bdp, 2bdpp]"));
-    assert!(e.starts_with("spec.yaml:14:16: sweep.link.buffer:"), "{e}");
-    assert!(e.contains("unknown buffer unit 'bdpp'"), "{e}");
+    assert!(e.starts_with("spec.yaml:14:25: sweep.link.buffer: '2bdpp': unknown buffer unit 'bdpp'"), "{e}");
     let e = err(&GOOD.replace("flows[0].rtt: [20ms, 40ms, 80ms]", "flows[0].algorithm: [reno, cubicc]"));
-    assert!(e.starts_with("spec.yaml:15:23: flows[0].algorithm: unknown algorithm 'cubicc'"), "{e}");
+    assert!(e.starts_with("spec.yaml:15:30: flows[0].algorithm: unknown algorithm 'cubicc'"), "{e}");
     let e = err(&GOOD.replace("flows[0].rtt", "flows[2].rtt"));
     assert!(e.contains("sweep.flows[2].rtt: index [2] is out of range"), "{e}");
 }
