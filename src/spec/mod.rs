@@ -118,11 +118,20 @@ fn build_point(
 ) -> Result<Point, SpecError> {
     let assigned = sweep::assignments(dims, i);
     let mut tree = base.clone();
-    let sweep_loc =
-        |key: &str| locate::locate(text, &[Segment::Key("sweep".into()), Segment::Key(key.into())]);
+    // Where a swept path's list is written: `sweep.PATH`, or `sweep.zip.PATH`.
+    let entry = |key: &str| -> Vec<String> {
+        let zipped = dims.iter().any(|d| d.zipped && d.paths.iter().any(|p| p.0 == key));
+        let parents: &[&str] = if zipped { &["sweep", "zip"] } else { &["sweep"] };
+        parents.iter().map(|p| p.to_string()).chain([key.to_string()]).collect()
+    };
+    let sweep_loc = |key: &str| {
+        let path: Vec<Segment> = entry(key).into_iter().map(Segment::Key).collect();
+        locate::locate(text, &path)
+    };
+    let sweep_key = |key: &str| entry(key).join(".");
     for (key, segs, value) in &assigned {
         sweep::set_path(&mut tree, segs, (*value).clone())
-            .map_err(|m| SpecError::new(file, sweep_loc(key), format!("sweep.{key}"), m))?;
+            .map_err(|m| SpecError::new(file, sweep_loc(key), sweep_key(key), m))?;
     }
     let labels: Vec<(String, String)> =
         assigned.iter().map(|(k, _, v)| (k.to_string(), sweep::label(v))).collect();
@@ -136,7 +145,7 @@ fn build_point(
             return Err(SpecError::new(
                 file,
                 sweep_loc(key),
-                format!("sweep.{key}"),
+                sweep_key(key),
                 format!("{message} (at sweep point {})", describe()),
             )
             .with_suggestion(suggestion));
