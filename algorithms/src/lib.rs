@@ -64,3 +64,10 @@ pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<bic::BicConfig>();
     registry.register::<cubic::CubicConfig>();
 }
+
+/// The plug-in tutorial's controller (docs/plugins.md) compiled as a module of this crate,
+/// for tests only and not registered: the tutorial says the same file works in-tree, and
+/// this keeps that true (missing_docs included, hence `pub`).
+#[cfg(test)]
+#[path = "../../examples/aimd-plugin/src/my_aimd.rs"]
+pub mod tutorial_my_aimd;
