@@ -145,6 +145,8 @@ pub struct Bic {
 }
 
 impl Bic {
+    /// A BIC flow with parameters `config`, starting in slow start with the context's
+    /// initial window.
     pub fn new(config: BicConfig, ctx: &FlowContext) -> Bic {
         Bic { config, window: Window::new(ctx.initial_cwnd), w_max: Bytes::ZERO, mss: ctx.mss, prior: None }
     }

@@ -28,15 +28,17 @@ pub const MSS: Bytes = Bytes::new(1448);
 /// Drives one controller through scripted rounds. See the module documentation.
 pub struct Harness {
     cc: Box<dyn CongestionControl>,
-    /// Simulated time; advances by one RTT per round.
+    /// Simulated time since the start; advances by one RTT per round.
     pub now: Time,
-    /// The path's round-trip time, used for rounds and as the RTT sample.
+    /// The path's round-trip time, a duration: the length of a round and the RTT sample.
     pub rtt: Duration,
-    /// Segment size.
+    /// Segment size, payload bytes ([`MSS`] unless changed). Set it before the first
+    /// round: the controller was built with its own MSS.
     pub mss: Bytes,
-    /// Segments covered by each ACK (1 = ACK every segment, 2 = delayed ACKs).
+    /// Segments covered by each ACK, a count (1 = ACK every segment, 2 = delayed ACKs).
     pub segments_per_ack: u64,
-    /// RTT sample to report instead of `rtt` (to emulate queueing); `None` uses `rtt`.
+    /// RTT sample to report instead of `rtt` (to emulate queueing), a duration; `None`
+    /// uses `rtt`.
     pub rtt_sample: Option<Duration>,
     snd_una: u64,
     snd_nxt: u64,

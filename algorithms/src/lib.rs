@@ -12,6 +12,27 @@
 //!
 //! Built-in algorithms, one module each: [`reno`], [`vegas`], [`westwood`] (Westwood+), [`bic`],
 //! [`cubic`].
+//!
+//! # Writing a plug-in
+//!
+//! An algorithm is two types in one file:
+//! 1. a parameter struct implementing [`AlgorithmConfig`] (name, documented parameters
+//!    with their defaults, validation), which builds one controller per flow;
+//! 2. the controller, implementing [`CongestionControl`] (usually on top of
+//!    [`window::Window`]).
+//!
+//! It is then registered with [`Registry::register`]: in this crate by one line in
+//! `register_builtins` (lib.rs), out of tree by a crate of your own that builds
+//! [`Registry::with_builtins`], registers its algorithm and hands the registry to
+//! `cclab::cli::main`. Tests drive it with the [`harness`]. docs/plugins.md in the
+//! repository writes a complete AIMD(a, b) that way, and examples/aimd-plugin is the
+//! out-of-tree crate; the example on [`CongestionControl`] is the short version.
+
+#![warn(missing_docs)]
+
+// The crate can name itself, so a plug-in file that says `use cclab_algorithms::...`
+// compiles unchanged in this crate and out of tree (docs/plugins.md relies on it).
+extern crate self as cclab_algorithms;
 
 pub mod analytic;
 pub mod controller;
@@ -43,3 +64,10 @@ pub(crate) fn register_builtins(registry: &mut Registry) {
     registry.register::<bic::BicConfig>();
     registry.register::<cubic::CubicConfig>();
 }
+
+/// The plug-in tutorial's controller (docs/plugins.md) compiled as a module of this crate,
+/// for tests only and not registered: the tutorial says the same file works in-tree, and
+/// this keeps that true (missing_docs included, hence `pub`).
+#[cfg(test)]
+#[path = "../../examples/aimd-plugin/src/my_aimd.rs"]
+pub mod tutorial_my_aimd;

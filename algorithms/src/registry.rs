@@ -19,12 +19,12 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct FlowContext {
-    /// Sender maximum segment size (payload bytes per full segment).
+    /// Sender maximum segment size, bytes (payload bytes per full segment).
     pub mss: Bytes,
     /// Initial congestion window in bytes (10 segments by default, RFC 6928 / Linux).
     pub initial_cwnd: Bytes,
-    /// A seed for the controller's own random stream, derived by the simulator from the
-    /// run's seed and the flow. Controllers never seed themselves.
+    /// A seed for the controller's own random stream (an opaque number), derived by the
+    /// simulator from the run's seed and the flow. Controllers never seed themselves.
     pub seed: u64,
 }
 
@@ -33,10 +33,12 @@ impl FlowContext {
     pub fn new(mss: Bytes) -> FlowContext {
         FlowContext { mss, initial_cwnd: Bytes::segments(10, mss), seed: 0 }
     }
+    /// The same context with an initial window of `iw` bytes.
     pub fn with_initial_cwnd(mut self, iw: Bytes) -> FlowContext {
         self.initial_cwnd = iw;
         self
     }
+    /// The same context with the controller's random seed set to `seed`.
     pub fn with_seed(mut self, seed: u64) -> FlowContext {
         self.seed = seed;
         self
@@ -98,17 +100,23 @@ impl fmt::Debug for Factory {
 /// One parameter as `cclab algorithms` shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamInfo {
+    /// The key under `params:` in a spec (the config struct's field name).
     pub name: &'static str,
-    /// The default, as it would be written in a spec.
+    /// The default, as it would be written in a spec (the serialised `Default`).
     pub default: Value,
+    /// What it means and its unit, from [`AlgorithmConfig::PARAMS`].
     pub doc: &'static str,
 }
 
-/// One registered algorithm.
+/// One registered algorithm, as [`Registry::algorithms`] lists it.
 pub struct AlgorithmInfo {
+    /// The canonical name, lower case ([`AlgorithmConfig::NAME`]).
     pub name: &'static str,
+    /// Other accepted names, lower case ([`AlgorithmConfig::ALIASES`]).
     pub aliases: &'static [&'static str],
+    /// One line for `cclab algorithms` ([`AlgorithmConfig::DESCRIPTION`]).
     pub description: &'static str,
+    /// Every parameter with its default, in [`AlgorithmConfig::PARAMS`] order.
     pub params: Vec<ParamInfo>,
     configure: fn(&Value) -> Result<Factory, RegistryError>,
 }
@@ -119,35 +127,60 @@ impl fmt::Debug for AlgorithmInfo {
     }
 }
 
-/// Why an algorithm could not be configured.
+/// Why an algorithm could not be configured or registered.
+///
+/// The `Display` form is the message users see; the fields let a front end (the spec
+/// checker) point at the offending key. Built-in and plug-in algorithms get the same
+/// messages, since both go through [`Registry::configure`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RegistryError {
+    /// No algorithm has this name or alias.
     UnknownAlgorithm {
+        /// The name as given.
         name: String,
+        /// The canonical names of every registered algorithm, in registration order.
         known: Vec<String>,
+        /// The canonical name of the closest match, if one is a plausible typo.
         suggestion: Option<String>,
     },
+    /// The algorithm has no parameter of this name.
     UnknownParam {
+        /// The algorithm's canonical name.
         algorithm: String,
+        /// The parameter as given.
         param: String,
+        /// The algorithm's parameters, in [`AlgorithmConfig::PARAMS`] order.
         known: Vec<String>,
+        /// The closest parameter name, if one is a plausible typo.
         suggestion: Option<String>,
     },
+    /// A parameter has the wrong type or a value that [`AlgorithmConfig::validate`]
+    /// refused.
     BadParam {
+        /// The algorithm's canonical name.
         algorithm: String,
+        /// The parameter the message is about; empty if it names none.
         param: String,
+        /// What is wrong, from serde or from `validate`.
         message: String,
     },
+    /// `params` was given but is not a map.
     ParamsNotAMap {
+        /// The algorithm's canonical name.
         algorithm: String,
     },
+    /// A name or alias is registered twice.
     Duplicate {
+        /// The name or alias that is already taken.
         name: String,
     },
     /// A plug-in's `PARAMS` list and its config struct's fields differ.
     ParamDocsMismatch {
+        /// The algorithm's canonical name.
         algorithm: String,
+        /// Fields of the config struct missing from `PARAMS`.
         undocumented: Vec<String>,
+        /// Names in `PARAMS` that are not fields of the config struct.
         not_fields: Vec<String>,
     },
 }
@@ -272,7 +305,28 @@ impl Registry {
     }
 
     /// Validates `params` (an object, or null for the defaults) for algorithm `name` and
-    /// returns a factory for its controllers.
+    /// returns a factory for its controllers. Parameters not given keep their defaults.
+    ///
+    /// Errors name the algorithm and the parameter, and list what exists, the same way for
+    /// built-in and plug-in algorithms:
+    ///
+    /// ```
+    /// use cclab_algorithms::Registry;
+    /// use serde_json::json;
+    ///
+    /// let registry = Registry::with_builtins();
+    /// let cubic = registry.configure("CUBIC", &json!({"beta": 0.8})).unwrap();
+    /// assert_eq!(cubic.name(), "cubic");
+    ///
+    /// let e = registry.configure("vegas", &json!({"alhpa": 3})).unwrap_err();
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "unknown parameter 'alhpa' for vegas (did you mean 'alpha'?); \
+    ///      its parameters are: alpha, beta, gamma, diff_denominator"
+    /// );
+    /// let e = registry.configure("cubic", &json!({"beta": 1.5})).unwrap_err();
+    /// assert_eq!(e.to_string(), "bad value for cubic parameter 'beta': beta must be in (0, 1), got 1.5");
+    /// ```
     pub fn configure(&self, name: &str, params: &Value) -> Result<Factory, RegistryError> {
         let info = self.find(name).ok_or_else(|| {
             let names: Vec<&str> = self

@@ -36,6 +36,7 @@ pub struct Reno {
 }
 
 impl Reno {
+    /// A Reno flow starting in slow start with a window of `initial_cwnd` bytes.
     pub fn new(initial_cwnd: Bytes) -> Reno {
         Reno { window: Window::new(initial_cwnd), prior: None }
     }

@@ -143,6 +143,8 @@ pub struct Vegas {
 }
 
 impl Vegas {
+    /// A Vegas flow with parameters `config`, starting in slow start with a window of
+    /// `initial_cwnd` bytes.
     pub fn new(config: VegasConfig, initial_cwnd: Bytes) -> Vegas {
         // Linux tcp_vegas_init + vegas_enable at connection start: beg_snd_nxt = snd_nxt,
         // which is the first data byte (0), so the first ACK ends the first "RTT".

@@ -176,6 +176,8 @@ struct Estimate {
 }
 
 impl Westwood {
+    /// A Westwood+ flow with parameters `config`, starting in slow start with the
+    /// context's initial window and no bandwidth estimate.
     pub fn new(config: &WestwoodConfig, ctx: &FlowContext) -> Westwood {
         Westwood {
             window: Window::new(ctx.initial_cwnd),

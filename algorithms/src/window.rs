@@ -18,11 +18,13 @@ pub struct Window {
     /// Slow-start threshold, bytes.
     pub ssthresh: Bytes,
     /// Bytes acknowledged in congestion avoidance not yet turned into growth
-    /// (Linux's `snd_cwnd_cnt`, in bytes).
+    /// (Linux's `snd_cwnd_cnt`, in bytes rather than packets).
     pub credit: u64,
 }
 
 impl Window {
+    /// A window of `initial_cwnd` bytes with ssthresh unlimited ([`INITIAL_SSTHRESH`]) and
+    /// no credit: slow start.
     pub fn new(initial_cwnd: Bytes) -> Window {
         Window { cwnd: initial_cwnd, ssthresh: INITIAL_SSTHRESH, credit: 0 }
     }
@@ -42,21 +44,23 @@ impl Window {
         acked - used
     }
 
-    /// Additive increase: one MSS for every `w` bytes acknowledged (`tcp_cong_avoid_ai`
-    /// with w in bytes). Reno uses w = cwnd, i.e. +1 MSS per window per RTT; CUBIC and BIC
-    /// pass `cnt * mss`. A w of zero is treated as one byte.
-    pub fn cong_avoid_ai(&mut self, w: u64, acked: Bytes, mss: Bytes) {
+    /// Additive increase: cwnd grows by `step` bytes for every `w` bytes acknowledged
+    /// (`tcp_cong_avoid_ai` with w in bytes). The step is one MSS for the classic
+    /// algorithms: Reno uses w = cwnd, i.e. +1 MSS per window per RTT; CUBIC and BIC pass
+    /// `cnt * mss`. A generic AIMD with an increase of `a` segments per RTT can pass
+    /// w = cwnd and a step of `a` MSS. A w of zero is treated as one byte.
+    pub fn cong_avoid_ai(&mut self, w: u64, acked: Bytes, step: Bytes) {
         let w = w.max(1);
         // Credit left over from a larger w: spend it at once, as Linux does.
         if self.credit >= w {
             self.credit = 0;
-            self.cwnd += mss;
+            self.cwnd += step;
         }
         self.credit += acked.as_u64();
         if self.credit >= w {
             let steps = self.credit / w;
             self.credit -= steps * w;
-            self.cwnd += mss.saturating_mul(steps);
+            self.cwnd += step.saturating_mul(steps);
         }
     }
 
@@ -110,6 +114,19 @@ mod tests {
             w.cong_avoid_ai(cwnd, MSS, MSS);
         }
         assert_eq!(w.cwnd, Bytes::new(11_000));
+        assert_eq!(w.credit, 0);
+    }
+
+    #[test]
+    fn a_step_of_three_segments_adds_three_per_window_acked() {
+        // w = cwnd, step = 3 MSS: one window of ACKs (10 of 1 MSS) adds exactly 3 MSS, the
+        // increase of AIMD(a = 3, b) per RTT; the credit is spent to zero.
+        let mut w = Window::new(Bytes::new(10_000));
+        for _ in 0..10 {
+            let cwnd = w.cwnd.as_u64();
+            w.cong_avoid_ai(cwnd, MSS, Bytes::segments(3, MSS));
+        }
+        assert_eq!(w.cwnd, Bytes::new(13_000));
         assert_eq!(w.credit, 0);
     }
 

@@ -118,23 +118,22 @@ fn build_point(
 ) -> Result<Point, SpecError> {
     let assigned = sweep::assignments(dims, i);
     let mut tree = base.clone();
-    // Where the swept value (or, failing that, the sweep entry) is written: in a zip the
-    // entry sits under `sweep.zip`.
-    let sweep_loc = |key: &str, index: usize| {
-        let direct = [Segment::Key("sweep".into()), Segment::Key(key.into()), Segment::Index(index)];
-        let zipped = [
-            Segment::Key("sweep".into()),
-            Segment::Key("zip".into()),
-            Segment::Key(key.into()),
-            Segment::Index(index),
-        ];
-        locate::locate_exact(text, &direct)
-            .or_else(|| locate::locate_exact(text, &zipped))
-            .or_else(|| locate::locate(text, &direct[..2]))
+    // Where a swept value is written: element `index` of the list at `sweep.PATH`, or at
+    // `sweep.zip.PATH` for zipped paths.
+    let entry = |key: &str| -> Vec<String> {
+        let zipped = dims.iter().any(|d| d.zipped && d.paths.iter().any(|p| p.0 == key));
+        let parents: &[&str] = if zipped { &["sweep", "zip"] } else { &["sweep"] };
+        parents.iter().map(|p| p.to_string()).chain([key.to_string()]).collect()
     };
+    let sweep_loc = |key: &str, index: usize| {
+        let mut path: Vec<Segment> = entry(key).into_iter().map(Segment::Key).collect();
+        path.push(Segment::Index(index));
+        locate::locate_exact(text, &path).or_else(|| locate::locate(text, &path[..path.len() - 1]))
+    };
+    let sweep_key = |key: &str| entry(key).join(".");
     for (key, segs, value, index) in &assigned {
         sweep::set_path(&mut tree, segs, (*value).clone())
-            .map_err(|m| SpecError::new(file, sweep_loc(key, *index), format!("sweep.{key}"), m))?;
+            .map_err(|m| SpecError::new(file, sweep_loc(key, *index), sweep_key(key), m))?;
     }
     let labels: Vec<(String, String)> =
         assigned.iter().map(|(k, _, v, _)| (k.to_string(), sweep::label(v))).collect();
@@ -153,7 +152,7 @@ fn build_point(
             return Err(SpecError::new(
                 file,
                 sweep_loc(key, index),
-                format!("sweep.{key}"),
+                sweep_key(key),
                 format!("{message} (at sweep point {})", describe()),
             )
             .with_suggestion(suggestion));

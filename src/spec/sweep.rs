@@ -13,6 +13,8 @@ use yaml_serde::Value;
 pub struct Dimension {
     /// The paths as written, their parsed form, and their values.
     pub paths: Vec<(String, Vec<Segment>, Vec<Value>)>,
+    /// Written under `sweep.zip` (so its entries are `sweep.zip.PATH`, not `sweep.PATH`).
+    pub zipped: bool,
 }
 
 impl Dimension {
@@ -62,9 +64,9 @@ pub fn parse_sweep(sweep: &Value) -> Result<Vec<Dimension>, SweepError> {
                     ),
                 ));
             }
-            dims.push(Dimension { paths });
+            dims.push(Dimension { paths, zipped: true });
         } else {
-            dims.push(Dimension { paths: vec![one_path(&format!("sweep.{key}"), key, v)?] });
+            dims.push(Dimension { paths: vec![one_path(&format!("sweep.{key}"), key, v)?], zipped: false });
         }
     }
     Ok(dims)

@@ -113,6 +113,26 @@ fn a_bad_swept_value_points_at_the_sweep_entry() {
 }
 
 #[test]
+fn a_bad_zipped_value_points_at_its_zip_entry() {
+    // Lists under `zip:` are written at sweep.zip.PATH, and their errors point at the bad
+    // value in that list (line 17 column 27 is `{bta: 0.8}`), as errors of other swept
+    // lists do; not at the `sweep:` map.
+    let zipped = GOOD.replace(
+        "  flows[0].rtt: [20ms, 40ms, 80ms]\n",
+        "  zip:\n    flows[0].algorithm: [reno, cubic]\n    flows[0].params: [{}, {bta: 0.8}]\n",
+    );
+    let e = err(&zipped);
+    assert!(e.starts_with("spec.yaml:17:27: flows[0].params.bta: unknown parameter 'bta' for cubic"), "{e}");
+    assert!(e.contains("(at sweep point link.buffer=0.5bdp, flows[0].algorithm=cubic"), "{e}");
+    let e = err(&zipped.replace("[reno, cubic]", "[reno, cubci]").replace("{bta: 0.8}", "{}"));
+    assert!(e.starts_with("spec.yaml:16:32: flows[0].algorithm: unknown algorithm 'cubci'"), "{e}");
+    // A value that does not even read is blamed on the first swept entry, here a zipped one.
+    let sweep = GOOD.find("sweep:").unwrap();
+    let e = err(&format!("{}sweep:\n  zip:\n    duration: [5s, 5]\n    warmup: [1s, 2s]\n", &GOOD[..sweep]));
+    assert!(e.starts_with("spec.yaml:15:20: sweep.zip.duration: '5': a bare number is ambiguous"), "{e}");
+}
+
+#[test]
 fn malformed_yaml_is_located() {
     let e = err("name: t\nduration: [1s\n");
     assert!(e.starts_with("spec.yaml:"), "{e}");

@@ -218,6 +218,8 @@ pub struct Cubic {
 }
 
 impl Cubic {
+    /// A CUBIC flow with parameters `cfg`, starting in slow start with the context's
+    /// initial window (no W_max yet).
     pub fn new(cfg: CubicConfig, ctx: &FlowContext) -> Cubic {
         let hystart = HyStart::new(HyStartParams {
             ack_train: cfg.hystart_ack_train,

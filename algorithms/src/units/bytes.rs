@@ -11,15 +11,20 @@ use std::str::FromStr;
 pub struct Bytes(u64);
 
 impl Bytes {
+    /// No bytes.
     pub const ZERO: Bytes = Bytes(0);
+    /// The largest count; also "unlimited" (ssthresh before the first reduction).
     pub const MAX: Bytes = Bytes(u64::MAX);
 
+    /// `n` bytes.
     pub const fn new(n: u64) -> Bytes {
         Bytes(n)
     }
+    /// The count in bytes.
     pub const fn as_u64(self) -> u64 {
         self.0
     }
+    /// The count in bytes as a float, for model maths.
     pub fn as_f64(self) -> f64 {
         self.0 as f64
     }
@@ -41,12 +46,15 @@ impl Bytes {
     pub fn in_segments(self, mss: Bytes) -> f64 {
         self.0 as f64 / mss.0.max(1) as f64
     }
+    /// `self - o`, zero if `o` is larger (the `-` operator does the same).
     pub const fn saturating_sub(self, o: Bytes) -> Bytes {
         Bytes(self.0.saturating_sub(o.0))
     }
+    /// `k` times this many bytes, `Bytes::MAX` on overflow.
     pub const fn saturating_mul(self, k: u64) -> Bytes {
         Bytes(self.0.saturating_mul(k))
     }
+    /// True for zero bytes.
     pub const fn is_zero(self) -> bool {
         self.0 == 0
     }

@@ -12,11 +12,14 @@ use std::str::FromStr;
 pub struct Rate(u64);
 
 impl Rate {
+    /// Zero bit/s.
     pub const ZERO: Rate = Rate(0);
 
+    /// `bps` bits per second.
     pub const fn from_bps(bps: u64) -> Rate {
         Rate(bps)
     }
+    /// `mbps` megabits (10^6 bits) per second.
     pub const fn from_mbps(mbps: u64) -> Rate {
         Rate(mbps.saturating_mul(1_000_000))
     }
@@ -30,12 +33,15 @@ impl Rate {
             Rate(bps.round() as u64)
         }
     }
+    /// The rate in bit/s.
     pub const fn as_bps(self) -> u64 {
         self.0
     }
+    /// The rate in bit/s as a float, for model maths.
     pub fn as_bps_f64(self) -> f64 {
         self.0 as f64
     }
+    /// The rate in Mbit/s (10^6 bit/s) as a float, for output.
     pub fn as_mbps_f64(self) -> f64 {
         self.0 as f64 / 1e6
     }

@@ -23,12 +23,16 @@ impl Time {
     /// The far future; useful as "never" for timers.
     pub const MAX: Time = Time(u64::MAX);
 
+    /// The instant `ns` nanoseconds after the start.
     pub const fn from_nanos(ns: u64) -> Time {
         Time(ns)
     }
+    /// Nanoseconds since the start.
     pub const fn as_nanos(self) -> u64 {
         self.0
     }
+    /// The instant `s` seconds after the start, rounded to the nanosecond; negative and
+    /// NaN give the start.
     pub fn from_secs_f64(s: f64) -> Time {
         Time(Duration::from_secs_f64(s).0)
     }
@@ -43,18 +47,24 @@ impl Time {
 }
 
 impl Duration {
+    /// No time.
     pub const ZERO: Duration = Duration(0);
+    /// The longest span (584 years); also "never" (the time to send at a zero rate).
     pub const MAX: Duration = Duration(u64::MAX);
 
+    /// `ns` nanoseconds.
     pub const fn from_nanos(ns: u64) -> Duration {
         Duration(ns)
     }
+    /// `us` microseconds.
     pub const fn from_micros(us: u64) -> Duration {
         Duration(us.saturating_mul(NS_PER_US))
     }
+    /// `ms` milliseconds.
     pub const fn from_millis(ms: u64) -> Duration {
         Duration(ms.saturating_mul(NS_PER_MS))
     }
+    /// `s` seconds.
     pub const fn from_secs(s: u64) -> Duration {
         Duration(s.saturating_mul(NS_PER_S))
     }
@@ -69,18 +79,23 @@ impl Duration {
             Duration(ns as u64)
         }
     }
+    /// The span in nanoseconds.
     pub const fn as_nanos(self) -> u64 {
         self.0
     }
+    /// The span in seconds as a float, for output and model maths.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / NS_PER_S as f64
     }
+    /// The span in milliseconds as a float, for output and model maths.
     pub fn as_millis_f64(self) -> f64 {
         self.0 as f64 / NS_PER_MS as f64
     }
+    /// True for a zero span.
     pub const fn is_zero(self) -> bool {
         self.0 == 0
     }
+    /// `k` times this span, `Duration::MAX` on overflow.
     pub const fn saturating_mul(self, k: u64) -> Duration {
         Duration(self.0.saturating_mul(k))
     }
@@ -88,6 +103,7 @@ impl Duration {
     pub fn mul_f64(self, k: f64) -> Duration {
         Duration::from_secs_f64(self.as_secs_f64() * k)
     }
+    /// `self - other`, zero if `other` is longer (the `-` operator does the same).
     pub const fn saturating_sub(self, other: Duration) -> Duration {
         Duration(self.0.saturating_sub(other.0))
     }
