@@ -36,7 +36,9 @@ mod series;
 mod trace_server;
 mod udp;
 
-pub use diagnostics::{Diagnostics, FlowDiagnostics, Instrument, LinkDiagnostics, ScriptedDrop, Target};
+pub use diagnostics::{
+    Diagnostics, FlowDiagnostics, Instrument, LinkDiagnostics, LogEntry, LogKind, ScriptedDrop, Target,
+};
 
 use crate::error::SimError;
 use crate::report::{FlowReport, LinkReport, Report, jain_index};

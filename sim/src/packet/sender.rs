@@ -648,6 +648,7 @@ impl Sender {
         let mss = self.cfg.mss;
         let recovering = self.loss_state || (self.fast_recovery && self.sack());
         let mut rwnd_blocked = false;
+        let mut sent_new = false;
         loop {
             if self.pacing.is_some() && self.pace_next > now {
                 self.pace_at = self.pace_next;
@@ -685,6 +686,7 @@ impl Sender {
                 break;
             }
             self.transmit(now, i, retx, out);
+            sent_new |= !retx;
             let limit = wnd.min(self.wnd_right.saturating_sub(self.snd_una));
             let excess = self.in_flight() as i64 - limit as i64;
             self.stats.max_excess = self.stats.max_excess.max(excess);
@@ -698,15 +700,16 @@ impl Sender {
             self.cwnd_limited = limited;
         }
         // Persist timer: data waits, nothing is outstanding, and the window is shut.
+        // The backoff restarts whenever the window lets data out again.
+        if sent_new || !rwnd_blocked {
+            self.persist_backoff = 0;
+        }
         if rwnd_blocked && self.snd_una == self.snd_nxt {
             if self.persist_at == NEVER {
                 self.persist_at = now + self.persist_interval();
             }
         } else {
             self.persist_at = NEVER;
-            if !rwnd_blocked {
-                self.persist_backoff = 0;
-            }
         }
         if self.snd_una == self.end && self.state == State::Open {
             self.send_fin(now, out);
