@@ -220,7 +220,7 @@ impl<'a> Engine<'a> {
         }
 
         let server = match &s.link.trace {
-            Some(t) => Server::Trace(TraceServer::new(t)),
+            Some(t) => Server::Trace(TraceServer::new(t, window)),
             None => Server::Rate { bps: s.link.rate.as_bps(), tx1500: tx_time(s.link.rate.as_bps(), 1500) },
         };
         let packet = s.flows.first().map_or(Bytes::new(1500), |f| f.packet_size());
