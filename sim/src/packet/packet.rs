@@ -122,10 +122,6 @@ impl<T: Copy> Line<T> {
     pub fn last_time(&self) -> Option<u64> {
         self.q.back().map(|h| h.0)
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.q.iter().map(|x| &x.1)
-    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,12 @@ pub(crate) struct Receiver {
     /// Fractional read progress, bit x ns (< 8e9).
     credit: u128,
     last_read: u64,
+    /// Instants (ns, sorted) at which the read total is recorded: the end of the warm-up
+    /// and every sample time. The engine runs a receiver ahead of the global clock (a
+    /// segment is processed when its arrival time is known, at admission), so it asks for
+    /// these recorded values rather than the current total.
+    marks: Vec<u64>,
+    mark_reads: Vec<u64>,
     ooo: Vec<Block>,
     ooo_bytes: u64,
     stamp: u64,
@@ -101,8 +107,11 @@ pub(crate) struct Receiver {
 }
 
 impl Receiver {
-    pub fn new(cfg: ReceiverConfig) -> Receiver {
+    pub fn new(cfg: ReceiverConfig, marks: Vec<u64>) -> Receiver {
+        debug_assert!(marks.windows(2).all(|w| w[0] < w[1]));
         Receiver {
+            mark_reads: Vec::with_capacity(marks.len()),
+            marks,
             right: cfg.buffer,
             cfg,
             rcv_nxt: 0,
@@ -140,8 +149,30 @@ impl Receiver {
         self.ooo_bytes
     }
 
-    /// Runs the application's reads up to `now`.
+    /// Runs the application's reads up to `now`, recording the totals at the marks passed.
     pub fn advance_reader(&mut self, now: u64) {
+        while let Some(&m) = self.marks.get(self.mark_reads.len()) {
+            if m >= now {
+                break;
+            }
+            self.read_to(m);
+            self.mark_reads.push(self.read_total);
+        }
+        self.read_to(now);
+    }
+
+    /// Bytes the application had read at mark `t` (one of the instants given to `new`).
+    pub fn read_at(&mut self, t: u64) -> u64 {
+        let k = self.marks.partition_point(|&m| m < t);
+        debug_assert_eq!(self.marks.get(k), Some(&t), "read_at needs a mark");
+        if k >= self.mark_reads.len() {
+            self.advance_reader(t);
+            self.mark_reads.push(self.read_total);
+        }
+        self.mark_reads[k]
+    }
+
+    fn read_to(&mut self, now: u64) {
         if now <= self.last_read {
             return;
         }
@@ -403,7 +434,7 @@ mod tests {
 
     #[test]
     fn out_of_order_data_is_sacked_and_delivered_when_the_gap_fills() {
-        let mut r = Receiver::new(cfg());
+        let mut r = Receiver::new(cfg(), Vec::new());
         let mut out = Vec::new();
         r.on_segment(0, &data(0), &mut out);
         r.on_segment(1, &data(2000), &mut out);
@@ -426,7 +457,7 @@ mod tests {
     fn the_window_shrinks_as_unread_data_accumulates_and_never_moves_left() {
         let mut c = cfg();
         c.read_rate = Some(8_000); // 1000 B/s: one segment per second
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..4 {
             r.on_segment(i, &data(i * MSS), &mut out);
@@ -443,7 +474,7 @@ mod tests {
     fn data_beyond_the_window_is_discarded() {
         let mut c = cfg();
         c.read_rate = Some(8);
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..11 {
             r.on_segment(i, &data(i * MSS), &mut out);
@@ -457,7 +488,7 @@ mod tests {
     fn delayed_acks_cover_two_segments_or_wait_40_ms() {
         let mut c = cfg();
         c.delayed_ack = true;
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         r.on_segment(0, &data(0), &mut out);
         assert!(out.is_empty());
@@ -480,7 +511,7 @@ mod tests {
     fn a_slow_reader_triggers_a_window_update() {
         let mut c = cfg();
         c.read_rate = Some(8_000_000); // 1 MB/s: 1 ms per segment
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..10 {
             r.on_segment(0, &data(i * MSS), &mut out);
@@ -494,11 +525,26 @@ mod tests {
     }
 
     #[test]
+    fn read_totals_are_recorded_at_marks_even_when_the_receiver_runs_ahead() {
+        // Reader at 1000 B/s; marks at 0.5 s and 1.5 s. A segment processed at 2 s (ahead
+        // of a global clock still at 0.4 s) must not change what was read at 0.5 s.
+        let mut c = cfg();
+        c.read_rate = Some(8_000);
+        let mut r = Receiver::new(c, vec![500_000_000, 1_500_000_000]);
+        let mut out = Vec::new();
+        r.on_segment(0, &data(0), &mut out);
+        r.on_segment(2_000_000_000, &data(1000), &mut out);
+        assert_eq!(r.read_at(500_000_000), 500);
+        assert_eq!(r.read_at(1_500_000_000), 1000, "the first segment is read by 1 s");
+        assert_eq!(r.read_total, 1000);
+    }
+
+    #[test]
     fn a_rate_limited_reader_finishes_a_sized_flow_on_time() {
         let mut c = cfg();
         c.read_rate = Some(8_000_000); // 1 ms per 1000 bytes
         c.size = Some(3 * MSS);
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..3 {
             r.on_segment(0, &data(i * MSS), &mut out);
