@@ -161,6 +161,11 @@ impl<'a> Engine<'a> {
         let mut flows = Vec::with_capacity(s.flows.len());
         for (i, f) in s.flows.iter().enumerate() {
             let mss = f.mss.as_u64();
+            if f.receiver.buffer.as_u64() > packet::MAX_WINDOW {
+                return Err(SimError::Invalid(format!(
+                    "flows[{i}].receiver.buffer must be at most 4GiB in the packet engine (window offsets are 32-bit)"
+                )));
+            }
             let factory = registry
                 .configure(&f.algorithm, &f.params)
                 .map_err(|error| SimError::Algorithm { flow: i, error })?;

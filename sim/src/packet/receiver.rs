@@ -227,15 +227,7 @@ impl Receiver {
 
     fn ack(&mut self, kind: AckKind, tsecr: u64, echo_retx: bool) -> AckSeg {
         self.update_right();
-        let mut a = AckSeg {
-            kind,
-            nsacks: 0,
-            echo_retx,
-            cum: self.rcv_nxt,
-            wnd_right: self.right,
-            tsecr,
-            sacks: [(0, 0); MAX_SACK_BLOCKS],
-        };
+        let mut a = AckSeg::new(kind, self.rcv_nxt, self.right, tsecr, echo_retx);
         if self.cfg.sack && !self.ooo.is_empty() {
             // The most recently changed blocks, newest first (RFC 2018 §4).
             let mut picked = [usize::MAX; MAX_SACK_BLOCKS];
@@ -245,8 +237,7 @@ impl Receiver {
                     .max_by_key(|&i| self.ooo[i].stamp)
                     .expect("enough blocks");
                 picked[slot] = best;
-                a.sacks[slot] = (self.ooo[best].start, self.ooo[best].end);
-                a.nsacks += 1;
+                a.push_block(self.ooo[best].start, self.ooo[best].end);
             }
         }
         self.pending = 0;
@@ -443,14 +434,14 @@ mod tests {
         let last = out.last().unwrap();
         assert_eq!(last.cum, 1000);
         // Newest block first, then the older one.
-        assert_eq!(last.blocks(), &[(5000, 6000), (2000, 4000)]);
+        assert_eq!(last.blocks(), vec![(5000, 6000), (2000, 4000)]);
         assert_eq!(r.ooo_bytes(), 3000);
         r.on_segment(4, &data(1000), &mut out);
         assert_eq!(out.last().unwrap().cum, 4000);
-        assert_eq!(out.last().unwrap().blocks(), &[(5000, 6000)]);
+        assert_eq!(out.last().unwrap().blocks(), vec![(5000, 6000)]);
         assert_eq!(r.stats.delivered, 4000);
         // Immediate reader: the window's right edge is RCV.NXT + buffer.
-        assert_eq!(out.last().unwrap().wnd_right, 4000 + 10 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 4000 + 10 * MSS);
     }
 
     #[test]
@@ -461,13 +452,13 @@ mod tests {
         let mut out = Vec::new();
         for i in 0..4 {
             r.on_segment(i, &data(i * MSS), &mut out);
-            assert_eq!(out.last().unwrap().wnd_right, 10 * MSS, "the right edge stays put");
+            assert_eq!(out.last().unwrap().wnd_right(), 10 * MSS, "the right edge stays put");
         }
         assert_eq!(r.held(), 4 * MSS);
         // After 1 s the reader has consumed a segment: the edge moves by one MSS (SWS step).
         r.on_segment(1_000_000_004, &data(4 * MSS), &mut out);
         assert_eq!(r.read_total, 1000);
-        assert_eq!(out.last().unwrap().wnd_right, 11 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 11 * MSS);
     }
 
     #[test]
@@ -481,7 +472,7 @@ mod tests {
         }
         assert_eq!(r.stats.beyond_window, MSS);
         assert_eq!(r.held(), 10 * MSS);
-        assert_eq!(out.last().unwrap().wnd_right, 10 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 10 * MSS);
     }
 
     #[test]
@@ -516,11 +507,11 @@ mod tests {
         for i in 0..10 {
             r.on_segment(0, &data(i * MSS), &mut out);
         }
-        assert_eq!(out.last().unwrap().wnd_right, 10 * MSS, "window closed");
+        assert_eq!(out.last().unwrap().wnd_right(), 10 * MSS, "window closed");
         // rem = 0, want = max(0, 0 + 1000) = 1000: one segment read, at 1 ms.
         assert_eq!(r.deadline(), 1_000_000);
         r.on_timer(1_000_000, &mut out);
-        assert_eq!(out.last().unwrap().wnd_right, 11 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 11 * MSS);
         assert_eq!(r.stats.window_updates, 1);
     }
 

@@ -439,7 +439,7 @@ impl Sender {
                     self.rto.sample(now - self.syn_sent_at);
                 }
                 self.rto_at = NEVER;
-                self.wnd_right = ack.wnd_right;
+                self.wnd_right = ack.wnd_right();
                 self.try_send(now, out);
                 Ok(())
             }
@@ -470,13 +470,14 @@ impl Sender {
         }
         let mut sacked = 0;
         if self.sack() {
-            for &(l, r) in ack.blocks() {
+            for k in 0..usize::from(ack.nsacks) {
+                let (l, r) = ack.block(k);
                 sacked += self.sb.sack(l / mss, r.div_ceil(mss));
             }
             acked += sacked;
         }
-        let wnd_changed = ack.wnd_right != self.wnd_right;
-        self.wnd_right = ack.wnd_right;
+        let wnd_changed = ack.wnd_right() != self.wnd_right;
+        self.wnd_right = ack.wnd_right();
         let outstanding = prior_una < self.snd_nxt;
         let dupack = cum_advance == 0
             && outstanding
