@@ -104,8 +104,9 @@ pub(crate) struct SenderStats {
     pub timeouts: u64,
     pub probes: u64,
     pub recoveries: u64,
-    /// Largest excess, over all window-checked sends, of the bytes in flight after the
-    /// send over min(cwnd, advertised window), bytes (may be negative).
+    /// Largest excess, over all window-checked sends, of the bytes in flight after the send
+    /// over cwnd, or of SND.NXT over the advertised window's right edge, bytes (may be
+    /// negative).
     pub max_excess: i64,
     /// When the first SYN left, ns.
     pub syn_at: Option<u64>,
@@ -688,9 +689,12 @@ impl Sender {
             }
             self.transmit(now, i, retx, out);
             sent_new |= !retx;
-            let limit = wnd.min(self.wnd_right.saturating_sub(self.snd_una));
-            let excess = self.in_flight() as i64 - limit as i64;
-            self.stats.max_excess = self.stats.max_excess.max(excess);
+            // The window invariant: bytes in flight (pipe, which counts a retransmission
+            // in flight on top of its original) against cwnd, and outstanding sequence
+            // space against the receiver's window.
+            let over_cwnd = self.in_flight() as i64 - wnd as i64;
+            let over_rwnd = self.snd_nxt as i64 - self.wnd_right as i64;
+            self.stats.max_excess = self.stats.max_excess.max(over_cwnd).max(over_rwnd);
         }
         // Linux tcp_cwnd_validate.
         let flight = self.in_flight();
