@@ -268,7 +268,9 @@ pub struct Jitter {
     #[serde(default = "default_start_offset")]
     pub start_offset: Duration,
     /// Each data packet leaves its sender after a uniform extra delay in [0, send_jitter]
-    /// (never reordering a flow's packets). `None` = one bottleneck packet time.
+    /// (never reordering a flow's packets). `None` = one bottleneck packet time. The packet
+    /// engine draws it where the sender reacts to an ACK: the segments that ACK releases
+    /// leave that much later.
     #[serde(default)]
     pub send_jitter: Option<Duration>,
 }

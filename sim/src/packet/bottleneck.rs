@@ -46,8 +46,6 @@ pub(crate) struct LinkStats {
     pub drops_overflow: u64,
     /// Time the fixed-rate server was busy during the window, ns.
     pub busy_ns: u64,
-    /// Wire bytes that departed during the window.
-    pub served_bytes: u64,
     /// Queueing delay of packets dequeued during the window.
     pub qdelay: Histogram,
     /// Integral of the waiting bytes over the window, byte x ns.
@@ -96,7 +94,6 @@ impl Bottleneck {
                 drops_red: 0,
                 drops_overflow: 0,
                 busy_ns: 0,
-                served_bytes: 0,
                 qdelay: Histogram::new(),
                 queue_integral: 0,
             },
@@ -148,9 +145,6 @@ impl Bottleneck {
             }
         };
         self.last_dep = dep;
-        if dep > self.w0 && dep <= self.w1 {
-            self.stats.served_bytes += wire;
-        }
         if dequeued >= self.w0 && dequeued < self.w1 {
             self.stats.qdelay.record(dequeued - now);
         }
@@ -190,7 +184,7 @@ impl Bottleneck {
             Server::Trace(t) => {
                 let opps = t.opportunities_until(self.w1) - t.opportunities_until(self.w0);
                 let cap = opps * OPPORTUNITY_BYTES.as_u64();
-                if cap == 0 { 0.0 } else { self.stats.served_bytes as f64 / cap as f64 }
+                if cap == 0 { 0.0 } else { t.served_in_window as f64 / cap as f64 }
             }
         }
     }

@@ -57,8 +57,10 @@ pub struct FlowDiagnostics {
     /// Receive buffer size and the most it ever held, bytes.
     pub rcv_buffer: u64,
     pub rcv_high_water: u64,
-    /// Largest excess of bytes in flight over min(cwnd, advertised window) after a
-    /// window-checked send, bytes (`i64::MIN` if nothing was sent).
+    /// Largest excess after a window-checked send of bytes in flight (RFC 6675 pipe, or
+    /// FlightSize in NewReno recovery) over cwnd (plus NewReno's inflation), or of
+    /// SND.NXT - SND.UNA over the advertised window, bytes (`i64::MIN` if nothing was sent).
+    /// Sending stays within min(cwnd, rwnd) + 1 MSS when this is at most one MSS.
     pub max_excess: i64,
     pub segments_sent: u64,
     pub retransmits: u64,

@@ -11,10 +11,6 @@
 /// What an entry wakes up. Small and `Copy`; the index names a flow or a UDP source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ev {
-    /// The head of flow `i`'s access FIFO reaches the bottleneck.
-    Admit(u32),
-    /// The head of flow `i`'s forward delay line reaches its receiver.
-    Deliver(u32),
     /// The head of flow `i`'s ACK path reaches its sender.
     AckArrive(u32),
     /// Flow `i`'s sender timer (start, SYN retry, RTO, persist, pacing).
@@ -25,8 +21,6 @@ pub(crate) enum Ev {
     Udp(u32),
     /// Take a time-series sample.
     Sample,
-    /// The warm-up ends: snapshot the counters the summary metrics start from.
-    Warmup,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -1,22 +1,30 @@
 //! The packet-level discrete-event engine.
 //!
-//! Topology: a dumbbell. Each flow's sender reaches the bottleneck through an access queue
-//! that adds the per-packet sending jitter (never reordering the flow), crosses the shared
-//! bottleneck, then its forward propagation delay (half its base RTT) to the receiver;
-//! ACKs return over an uncongested reverse path with the other half of the base RTT. UDP
-//! cross traffic enters the bottleneck directly.
+//! Topology: a dumbbell. Each flow's sender feeds the shared bottleneck directly; after it,
+//! a segment travels the flow's forward propagation delay (half its base RTT) to the
+//! receiver, and ACKs return over an uncongested reverse path with the other half. UDP
+//! cross traffic enters the bottleneck the same way.
 //!
 //! Engine: time in u64 nanoseconds; an event queue ordered by (time, insertion sequence)
-//! that holds only the heads of FIFOs and one lazy timer per flow and endpoint. Packets live
-//! in reused ring buffers ([`packet::Line`]); a packet's departure from the bottleneck is
-//! computed when it is admitted, so it goes straight into its flow's forward line.
-//! Metrics are aggregated online and sampled at the trace interval.
+//! holding only FIFO heads and one lazy timer per sender, receiver and UDP source. Packets
+//! never enter the queue. The bottleneck is FIFO, so a segment's departure, and with the
+//! fixed forward delay its arrival at the receiver, are known when it is admitted; the
+//! receiver (which only ever sees its own flow's segments, in arrival order) processes it
+//! right then, at its arrival time, firing any receiver timer due before it first. Its ACK
+//! goes into the flow's ACK FIFO, whose head is the only per-packet event. Receivers thus
+//! run ahead of the global clock; what depends on time (the application's reads) is
+//! recorded at the instants the report needs (warm-up end, sample times). Metrics are
+//! aggregated online and sampled at the trace interval.
 //!
 //! Phase effects: with jitter on (the default), each flow's start is delayed by a uniform
-//! draw in [0, `start_offset`] (10 ms by default) and each segment reaches the bottleneck
-//! after a uniform extra delay in [0, `send_jitter`] (default: one bottleneck packet time,
-//! the transmission time of 1500 bytes at the link's mean rate), never before the flow's
-//! previous segment. Both come from the run's seed; set both to zero for a phase-locked run.
+//! draw in [0, `start_offset`] (10 ms by default), and each ACK reaches its sender after a
+//! uniform extra delay in [0, `send_jitter`] (default: one bottleneck packet time, the
+//! transmission time of 1500 bytes at the link's mean rate), never before the flow's
+//! previous ACK. The segments an ACK releases therefore leave the sender that much later:
+//! this is the per-packet sending delay of the scenario's `Jitter`, applied where the
+//! sender decides to send, so it costs no event of its own. Segments sent by a timer (RTO,
+//! persist, pacing) are not delayed. Both draws come from the run's seed; set both to zero
+//! for a phase-locked run.
 
 mod bottleneck;
 pub mod diagnostics;
@@ -36,7 +44,9 @@ mod series;
 mod trace_server;
 mod udp;
 
-pub use diagnostics::{Diagnostics, FlowDiagnostics, Instrument, LinkDiagnostics, ScriptedDrop, Target};
+pub use diagnostics::{
+    Diagnostics, FlowDiagnostics, Instrument, LinkDiagnostics, LogEntry, LogKind, ScriptedDrop, Target,
+};
 
 use crate::error::SimError;
 use crate::report::{FlowReport, LinkReport, Report, jain_index};
@@ -86,11 +96,9 @@ pub fn run_instrumented(
 struct FlowRt {
     snd: Sender,
     rcv: Receiver,
-    /// Sender to bottleneck (jittered, order-preserving).
-    access: Line<Segment>,
-    /// Bottleneck to receiver.
-    fwd: Line<Segment>,
-    /// Receiver to sender.
+    /// Segments that reach the receiver after the end of the run (never processed).
+    late: Vec<Segment>,
+    /// Receiver to sender (jittered, order-preserving).
     back: Line<AckSeg>,
     fwd_delay: u64,
     rev_delay: u64,
@@ -98,8 +106,6 @@ struct FlowRt {
     jitter: Stream,
     /// Payload dropped at the bottleneck.
     dropped: u64,
-    /// Bytes read by the application when the warm-up ended.
-    read_at_warmup: u64,
     algorithm: String,
     group: usize,
     base_rtt: u64,
@@ -140,10 +146,26 @@ impl<'a> Engine<'a> {
         let capacity = s.capacity().as_bps().max(1);
         let packet_time = tx_time(capacity, 1500);
         let mut q = EventQueue::new();
+        let interval = ns(s.trace_interval);
+        // Instants at which receivers record what the application has read.
+        let mut marks: Vec<u64> = match end.checked_div(interval) {
+            Some(n) => (1..=n).map(|k| k * interval).collect(),
+            None => Vec::new(),
+        };
+        if warmup > 0 {
+            marks.push(warmup);
+        }
+        marks.sort_unstable();
+        marks.dedup();
 
         let mut flows = Vec::with_capacity(s.flows.len());
         for (i, f) in s.flows.iter().enumerate() {
             let mss = f.mss.as_u64();
+            if f.receiver.buffer.as_u64() > packet::MAX_WINDOW {
+                return Err(SimError::Invalid(format!(
+                    "flows[{i}].receiver.buffer must be at most 4GiB in the packet engine (window offsets are 32-bit)"
+                )));
+            }
             let factory = registry
                 .configure(&f.algorithm, &f.params)
                 .map_err(|error| SimError::Algorithm { flow: i, error })?;
@@ -175,29 +197,30 @@ impl<'a> Engine<'a> {
                 cc,
                 window,
             );
-            let rcv = Receiver::new(ReceiverConfig {
-                buffer: f.receiver.buffer.as_u64(),
-                read_rate: f.receiver.read_rate.map(|r| r.as_bps()),
-                delayed_ack: f.delayed_ack,
-                sack: f.recovery == Recovery::Sack,
-                window_updates: f.receiver.window_updates,
-                mss,
-                size,
-            });
+            let rcv = Receiver::new(
+                ReceiverConfig {
+                    buffer: f.receiver.buffer.as_u64(),
+                    read_rate: f.receiver.read_rate.map(|r| r.as_bps()),
+                    delayed_ack: f.delayed_ack,
+                    sack: f.recovery == Recovery::Sack,
+                    window_updates: f.receiver.window_updates,
+                    mss,
+                    size,
+                },
+                marks.clone(),
+            );
             let rtt = ns(f.rtt);
             let fwd_delay = rtt / 2;
             let mut flow = FlowRt {
                 snd,
                 rcv,
-                access: Line::new(),
-                fwd: Line::new(),
+                late: Vec::new(),
                 back: Line::new(),
                 fwd_delay,
                 rev_delay: rtt - fwd_delay,
                 jitter_max: s.jitter.send_jitter.map_or(packet_time, ns),
                 jitter: Stream::new(s.seed, stream::SEND_JITTER + i as u64),
                 dropped: 0,
-                read_at_warmup: 0,
                 algorithm: f.algorithm.clone(),
                 group: f.group,
                 base_rtt: rtt,
@@ -218,7 +241,7 @@ impl<'a> Engine<'a> {
         }
 
         let server = match &s.link.trace {
-            Some(t) => Server::Trace(TraceServer::new(t)),
+            Some(t) => Server::Trace(TraceServer::new(t, window)),
             None => Server::Rate { bps: s.link.rate.as_bps(), tx1500: tx_time(s.link.rate.as_bps(), 1500) },
         };
         let packet = s.flows.first().map_or(Bytes::new(1500), |f| f.packet_size());
@@ -235,12 +258,8 @@ impl<'a> Engine<'a> {
         let loss = Loss::new(&s.link.loss, s.seed, s.flows.len() + s.cross_traffic.len());
         let link = Bottleneck::new(s.buffer_bytes().as_u64(), server, red, loss, window);
 
-        let interval = ns(s.trace_interval);
         if interval > 0 && interval <= end {
             q.push(interval, Ev::Sample);
-        }
-        if warmup > 0 {
-            q.push(warmup, Ev::Warmup);
         }
         Ok(Engine {
             q,
@@ -273,22 +292,6 @@ impl<'a> Engine<'a> {
             }
             self.events += 1;
             match ev {
-                Ev::Admit(i) => {
-                    let f = &mut self.flows[i as usize];
-                    let (_, seg) = f.access.pop().expect("a scheduled head");
-                    let next = f.access.head_time();
-                    self.admit(now, seg);
-                    self.advance(next, ev);
-                }
-                Ev::Deliver(i) => {
-                    let i = i as usize;
-                    let f = &mut self.flows[i];
-                    let (_, seg) = f.fwd.pop().expect("a scheduled head");
-                    let next = f.fwd.head_time();
-                    f.rcv.on_segment(now, &seg, &mut self.acks);
-                    self.after_receiver(now, i);
-                    self.advance(next, ev);
-                }
                 Ev::AckArrive(i) => {
                     let i = i as usize;
                     let f = &mut self.flows[i];
@@ -320,7 +323,8 @@ impl<'a> Engine<'a> {
                         TimerFire::Due => {
                             self.q.pop();
                             self.flows[i].rcv.on_timer(now, &mut self.acks);
-                            self.after_receiver(now, i);
+                            self.route_acks(now, i);
+                            self.arm_receiver(i);
                         }
                         TimerFire::Stale => self.q.pop(),
                         TimerFire::Requeued => {}
@@ -350,13 +354,6 @@ impl<'a> Engine<'a> {
                         self.q.pop();
                     }
                 }
-                Ev::Warmup => {
-                    self.q.pop();
-                    for f in &mut self.flows {
-                        f.rcv.advance_reader(now);
-                        f.read_at_warmup = f.rcv.read_total;
-                    }
-                }
             }
         }
         Ok(())
@@ -371,21 +368,13 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Routes what sender `i` emitted and re-arms its timer.
+    /// Sends what sender `i` emitted into the bottleneck and re-arms its timer.
     #[inline]
     fn after_sender(&mut self, now: u64, i: usize) {
         let mut segs = std::mem::take(&mut self.segs);
         for mut seg in segs.drain(..) {
             seg.flow = i as u32;
-            let f = &mut self.flows[i];
-            if f.jitter_max == 0 && f.access.head_time().is_none() {
-                self.admit(now, seg);
-            } else {
-                let t = (now + f.jitter.below_inclusive(f.jitter_max)).max(f.access.last_time().unwrap_or(0));
-                if f.access.push(t, seg) {
-                    self.q.push(t, Ev::Admit(i as u32));
-                }
-            }
+            self.admit(now, seg);
         }
         self.segs = segs;
         let f = &mut self.flows[i];
@@ -393,21 +382,31 @@ impl<'a> Engine<'a> {
         f.snd.timer.set(d, &mut self.q, Ev::SenderTimer(i as u32));
     }
 
-    /// Routes what receiver `i` emitted and re-arms its timer.
+    /// Puts the ACKs receiver `i` emitted at `at` (its own clock) on the reverse path.
     #[inline]
-    fn after_receiver(&mut self, now: u64, i: usize) {
+    fn route_acks(&mut self, at: u64, i: usize) {
         let f = &mut self.flows[i];
         for ack in self.acks.drain(..) {
-            let t = now + f.rev_delay;
+            let mut t = at + f.rev_delay;
+            if f.jitter_max > 0 {
+                t += f.jitter.below_inclusive(f.jitter_max);
+            }
+            let t = t.max(f.back.last_time().unwrap_or(0));
             if f.back.push(t, ack) {
                 self.q.push(t, Ev::AckArrive(i as u32));
             }
         }
+    }
+
+    #[inline]
+    fn arm_receiver(&mut self, i: usize) {
+        let f = &mut self.flows[i];
         let d = f.rcv.deadline();
         f.rcv.timer.set(d, &mut self.q, Ev::ReceiverTimer(i as u32));
     }
 
-    /// A segment reaches the bottleneck.
+    /// A segment reaches the bottleneck at `now`; if admitted, its receiver handles it at
+    /// its arrival time.
     #[inline]
     fn admit(&mut self, now: u64, seg: Segment) {
         let i = seg.flow as usize;
@@ -418,11 +417,31 @@ impl<'a> Engine<'a> {
         }
         match self.link.arrive(now, u64::from(seg.wire), i) {
             Ok(dep) => {
-                let f = &mut self.flows[i];
                 self.work += u64::from(seg.kind == SegKind::Data);
-                let t = dep + f.fwd_delay;
-                if f.fwd.push(t, seg) {
-                    self.q.push(t, Ev::Deliver(i as u32));
+                let f = &mut self.flows[i];
+                let at = dep + f.fwd_delay;
+                if at > self.end {
+                    f.late.push(seg);
+                    return;
+                }
+                // Receiver timers due before this arrival fire first, at their own time.
+                let mut fired = false;
+                loop {
+                    let d = self.flows[i].rcv.deadline();
+                    if d > at {
+                        break;
+                    }
+                    self.flows[i].rcv.on_timer(d, &mut self.acks);
+                    self.route_acks(d, i);
+                    fired = true;
+                }
+                let rcv = &mut self.flows[i].rcv;
+                let before = rcv.deadline();
+                rcv.on_segment(at, &seg, &mut self.acks);
+                let changed = rcv.deadline() != before;
+                self.route_acks(at, i);
+                if fired || changed {
+                    self.arm_receiver(i);
                 }
             }
             Err(_) => self.flows[i].dropped += u64::from(seg.len),
@@ -448,11 +467,11 @@ impl<'a> Engine<'a> {
         let queue = self.link.queue_bytes(now);
         self.recorder.begin(now, queue);
         for (i, f) in self.flows.iter_mut().enumerate() {
-            f.rcv.advance_reader(now);
+            let read = f.rcv.read_at(now);
             let s = FlowSample {
                 cwnd_segments: f.snd.cwnd as f64 / f.mss as f64,
                 wire_sent: f.snd.stats.wire_sent,
-                read: f.rcv.read_total,
+                read,
                 srtt: f.snd.srtt(),
                 cc: f.snd.controller(),
             };
@@ -466,9 +485,10 @@ impl<'a> Engine<'a> {
         let mut flow_reports = Vec::with_capacity(self.flows.len());
         let mut flow_diags = Vec::with_capacity(self.flows.len());
         for f in &mut self.flows {
+            let read_at_warmup = if self.warmup > 0 { f.rcv.read_at(self.warmup) } else { 0 };
             f.rcv.advance_reader(end);
             f.snd.finish(end);
-            let goodput = (f.rcv.read_total - f.read_at_warmup) as f64 * 8.0 / span_s / 1e6;
+            let goodput = (f.rcv.read_total - read_at_warmup) as f64 * 8.0 / span_s / 1e6;
             let m = &f.snd.metrics;
             let fct = match (f.snd.stats.syn_at, f.rcv.done_at) {
                 (Some(syn), Some(done)) if done <= end => Some((done - syn) as f64 / 1e9),
@@ -489,13 +509,7 @@ impl<'a> Engine<'a> {
                 mean_cwnd_segments: m.mean_cwnd() / f.mss as f64,
                 fct_s: fct,
             });
-            let in_network: u64 = f
-                .access
-                .iter()
-                .chain(f.fwd.iter())
-                .filter(|p| p.kind == SegKind::Data)
-                .map(|p| u64::from(p.len))
-                .sum();
+            let in_network: u64 = f.late.iter().map(|p| u64::from(p.len)).sum();
             let st = &f.snd.stats;
             let rs = &f.rcv.stats;
             flow_diags.push(FlowDiagnostics {

@@ -57,26 +57,66 @@ pub(crate) enum AckKind {
 /// At most 3 SACK blocks fit next to the timestamp option (RFC 2018, 40 bytes of options).
 pub(crate) const MAX_SACK_BLOCKS: usize = 3;
 
-/// An ACK from a receiver to its sender.
+/// An ACK from a receiver to its sender. Kept to 48 bytes (window and SACK blocks as
+/// 32-bit offsets from the cumulative ACK), since a flow's ACK path holds up to a window
+/// of them and cache misses there dominate the engine's cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AckSeg {
+    /// Cumulative ACK: the next byte expected (RCV.NXT).
+    pub cum: u64,
+    /// Echo of the triggering segment's send time, ns (like TSecr), or `u64::MAX` if none.
+    pub tsecr: u64,
+    /// Advertised window, bytes: the right edge is `cum + wnd`.
+    pub wnd: u32,
+    /// SACK blocks [start, end) as offsets from `cum`; the first holds the most recent
+    /// arrival.
+    sacks: [(u32, u32); MAX_SACK_BLOCKS],
     pub kind: AckKind,
     pub nsacks: u8,
     /// Echo of the triggering segment's retransmission flag.
     pub echo_retx: bool,
-    /// Cumulative ACK: the next byte expected (RCV.NXT).
-    pub cum: u64,
-    /// Right edge of the advertised window: RCV.NXT + RCV.WND.
-    pub wnd_right: u64,
-    /// Echo of the triggering segment's send time, ns (like TSecr), or `u64::MAX` if none.
-    pub tsecr: u64,
-    /// SACK blocks [start, end) in bytes; the first holds the most recent arrival.
-    pub sacks: [(u64, u64); MAX_SACK_BLOCKS],
 }
 
+/// Receive windows are limited to what a 32-bit offset holds (4 GiB).
+pub(crate) const MAX_WINDOW: u64 = u32::MAX as u64;
+
 impl AckSeg {
-    pub fn blocks(&self) -> &[(u64, u64)] {
-        &self.sacks[..usize::from(self.nsacks)]
+    /// An ACK of `cum` with right window edge `wnd_right` and no SACK blocks.
+    pub fn new(kind: AckKind, cum: u64, wnd_right: u64, tsecr: u64, echo_retx: bool) -> AckSeg {
+        AckSeg {
+            cum,
+            tsecr,
+            wnd: (wnd_right - cum).min(MAX_WINDOW) as u32,
+            sacks: [(0, 0); MAX_SACK_BLOCKS],
+            kind,
+            nsacks: 0,
+            echo_retx,
+        }
+    }
+
+    /// Right edge of the advertised window: RCV.NXT + RCV.WND.
+    #[inline]
+    pub fn wnd_right(&self) -> u64 {
+        self.cum + u64::from(self.wnd)
+    }
+
+    /// Appends a SACK block [start, end) (bytes, above `cum`, within the window).
+    pub fn push_block(&mut self, start: u64, end: u64) {
+        let k = usize::from(self.nsacks);
+        self.sacks[k] = ((start - self.cum) as u32, (end - self.cum) as u32);
+        self.nsacks += 1;
+    }
+
+    /// SACK block `k` in absolute bytes.
+    #[inline]
+    pub fn block(&self, k: usize) -> (u64, u64) {
+        let (s, e) = self.sacks[k];
+        (self.cum + u64::from(s), self.cum + u64::from(e))
+    }
+
+    #[cfg(test)]
+    pub fn blocks(&self) -> Vec<(u64, u64)> {
+        (0..usize::from(self.nsacks)).map(|k| self.block(k)).collect()
     }
 
     /// Wire bytes: 52 plus the SACK option (2 + 8 per block, padded to 4).
@@ -122,10 +162,6 @@ impl<T: Copy> Line<T> {
     pub fn last_time(&self) -> Option<u64> {
         self.q.back().map(|h| h.0)
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.q.iter().map(|x| &x.1)
-    }
 }
 
 #[cfg(test)]
@@ -134,20 +170,16 @@ mod tests {
 
     #[test]
     fn an_ack_with_three_sack_blocks_is_80_bytes() {
-        let mut a = AckSeg {
-            kind: AckKind::Ack,
-            nsacks: 0,
-            echo_retx: false,
-            cum: 0,
-            wnd_right: 0,
-            tsecr: 0,
-            sacks: [(0, 0); 3],
-        };
+        let mut a = AckSeg::new(AckKind::Ack, 1000, 5000, 0, false);
         assert_eq!(a.wire(), 52);
-        a.nsacks = 1; // 2 + 8 = 10, padded to 12
+        a.push_block(2000, 3000); // 2 + 8 = 10, padded to 12
         assert_eq!(a.wire(), 64);
-        a.nsacks = 3; // 2 + 24 = 26, padded to 28
+        a.push_block(3500, 4000);
+        a.push_block(4500, 4600); // 2 + 24 = 26, padded to 28
         assert_eq!(a.wire(), 80);
+        assert_eq!(a.blocks(), vec![(2000, 3000), (3500, 4000), (4500, 4600)]);
+        assert_eq!(a.wnd_right(), 5000);
+        assert_eq!(std::mem::size_of::<AckSeg>(), 48);
     }
 
     #[test]

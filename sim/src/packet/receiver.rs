@@ -84,6 +84,12 @@ pub(crate) struct Receiver {
     /// Fractional read progress, bit x ns (< 8e9).
     credit: u128,
     last_read: u64,
+    /// Instants (ns, sorted) at which the read total is recorded: the end of the warm-up
+    /// and every sample time. The engine runs a receiver ahead of the global clock (a
+    /// segment is processed when its arrival time is known, at admission), so it asks for
+    /// these recorded values rather than the current total.
+    marks: Vec<u64>,
+    mark_reads: Vec<u64>,
     ooo: Vec<Block>,
     ooo_bytes: u64,
     stamp: u64,
@@ -101,8 +107,11 @@ pub(crate) struct Receiver {
 }
 
 impl Receiver {
-    pub fn new(cfg: ReceiverConfig) -> Receiver {
+    pub fn new(cfg: ReceiverConfig, marks: Vec<u64>) -> Receiver {
+        debug_assert!(marks.windows(2).all(|w| w[0] < w[1]));
         Receiver {
+            mark_reads: Vec::with_capacity(marks.len()),
+            marks,
             right: cfg.buffer,
             cfg,
             rcv_nxt: 0,
@@ -140,8 +149,30 @@ impl Receiver {
         self.ooo_bytes
     }
 
-    /// Runs the application's reads up to `now`.
+    /// Runs the application's reads up to `now`, recording the totals at the marks passed.
     pub fn advance_reader(&mut self, now: u64) {
+        while let Some(&m) = self.marks.get(self.mark_reads.len()) {
+            if m >= now {
+                break;
+            }
+            self.read_to(m);
+            self.mark_reads.push(self.read_total);
+        }
+        self.read_to(now);
+    }
+
+    /// Bytes the application had read at mark `t` (one of the instants given to `new`).
+    pub fn read_at(&mut self, t: u64) -> u64 {
+        let k = self.marks.partition_point(|&m| m < t);
+        debug_assert_eq!(self.marks.get(k), Some(&t), "read_at needs a mark");
+        if k >= self.mark_reads.len() {
+            self.advance_reader(t);
+            self.mark_reads.push(self.read_total);
+        }
+        self.mark_reads[k]
+    }
+
+    fn read_to(&mut self, now: u64) {
         if now <= self.last_read {
             return;
         }
@@ -196,15 +227,7 @@ impl Receiver {
 
     fn ack(&mut self, kind: AckKind, tsecr: u64, echo_retx: bool) -> AckSeg {
         self.update_right();
-        let mut a = AckSeg {
-            kind,
-            nsacks: 0,
-            echo_retx,
-            cum: self.rcv_nxt,
-            wnd_right: self.right,
-            tsecr,
-            sacks: [(0, 0); MAX_SACK_BLOCKS],
-        };
+        let mut a = AckSeg::new(kind, self.rcv_nxt, self.right, tsecr, echo_retx);
         if self.cfg.sack && !self.ooo.is_empty() {
             // The most recently changed blocks, newest first (RFC 2018 §4).
             let mut picked = [usize::MAX; MAX_SACK_BLOCKS];
@@ -214,8 +237,7 @@ impl Receiver {
                     .max_by_key(|&i| self.ooo[i].stamp)
                     .expect("enough blocks");
                 picked[slot] = best;
-                a.sacks[slot] = (self.ooo[best].start, self.ooo[best].end);
-                a.nsacks += 1;
+                a.push_block(self.ooo[best].start, self.ooo[best].end);
             }
         }
         self.pending = 0;
@@ -403,7 +425,7 @@ mod tests {
 
     #[test]
     fn out_of_order_data_is_sacked_and_delivered_when_the_gap_fills() {
-        let mut r = Receiver::new(cfg());
+        let mut r = Receiver::new(cfg(), Vec::new());
         let mut out = Vec::new();
         r.on_segment(0, &data(0), &mut out);
         r.on_segment(1, &data(2000), &mut out);
@@ -412,52 +434,52 @@ mod tests {
         let last = out.last().unwrap();
         assert_eq!(last.cum, 1000);
         // Newest block first, then the older one.
-        assert_eq!(last.blocks(), &[(5000, 6000), (2000, 4000)]);
+        assert_eq!(last.blocks(), vec![(5000, 6000), (2000, 4000)]);
         assert_eq!(r.ooo_bytes(), 3000);
         r.on_segment(4, &data(1000), &mut out);
         assert_eq!(out.last().unwrap().cum, 4000);
-        assert_eq!(out.last().unwrap().blocks(), &[(5000, 6000)]);
+        assert_eq!(out.last().unwrap().blocks(), vec![(5000, 6000)]);
         assert_eq!(r.stats.delivered, 4000);
         // Immediate reader: the window's right edge is RCV.NXT + buffer.
-        assert_eq!(out.last().unwrap().wnd_right, 4000 + 10 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 4000 + 10 * MSS);
     }
 
     #[test]
     fn the_window_shrinks_as_unread_data_accumulates_and_never_moves_left() {
         let mut c = cfg();
         c.read_rate = Some(8_000); // 1000 B/s: one segment per second
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..4 {
             r.on_segment(i, &data(i * MSS), &mut out);
-            assert_eq!(out.last().unwrap().wnd_right, 10 * MSS, "the right edge stays put");
+            assert_eq!(out.last().unwrap().wnd_right(), 10 * MSS, "the right edge stays put");
         }
         assert_eq!(r.held(), 4 * MSS);
         // After 1 s the reader has consumed a segment: the edge moves by one MSS (SWS step).
         r.on_segment(1_000_000_004, &data(4 * MSS), &mut out);
         assert_eq!(r.read_total, 1000);
-        assert_eq!(out.last().unwrap().wnd_right, 11 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 11 * MSS);
     }
 
     #[test]
     fn data_beyond_the_window_is_discarded() {
         let mut c = cfg();
         c.read_rate = Some(8);
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..11 {
             r.on_segment(i, &data(i * MSS), &mut out);
         }
         assert_eq!(r.stats.beyond_window, MSS);
         assert_eq!(r.held(), 10 * MSS);
-        assert_eq!(out.last().unwrap().wnd_right, 10 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 10 * MSS);
     }
 
     #[test]
     fn delayed_acks_cover_two_segments_or_wait_40_ms() {
         let mut c = cfg();
         c.delayed_ack = true;
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         r.on_segment(0, &data(0), &mut out);
         assert!(out.is_empty());
@@ -480,17 +502,32 @@ mod tests {
     fn a_slow_reader_triggers_a_window_update() {
         let mut c = cfg();
         c.read_rate = Some(8_000_000); // 1 MB/s: 1 ms per segment
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..10 {
             r.on_segment(0, &data(i * MSS), &mut out);
         }
-        assert_eq!(out.last().unwrap().wnd_right, 10 * MSS, "window closed");
+        assert_eq!(out.last().unwrap().wnd_right(), 10 * MSS, "window closed");
         // rem = 0, want = max(0, 0 + 1000) = 1000: one segment read, at 1 ms.
         assert_eq!(r.deadline(), 1_000_000);
         r.on_timer(1_000_000, &mut out);
-        assert_eq!(out.last().unwrap().wnd_right, 11 * MSS);
+        assert_eq!(out.last().unwrap().wnd_right(), 11 * MSS);
         assert_eq!(r.stats.window_updates, 1);
+    }
+
+    #[test]
+    fn read_totals_are_recorded_at_marks_even_when_the_receiver_runs_ahead() {
+        // Reader at 1000 B/s; marks at 0.5 s and 1.5 s. A segment processed at 2 s (ahead
+        // of a global clock still at 0.4 s) must not change what was read at 0.5 s.
+        let mut c = cfg();
+        c.read_rate = Some(8_000);
+        let mut r = Receiver::new(c, vec![500_000_000, 1_500_000_000]);
+        let mut out = Vec::new();
+        r.on_segment(0, &data(0), &mut out);
+        r.on_segment(2_000_000_000, &data(1000), &mut out);
+        assert_eq!(r.read_at(500_000_000), 500);
+        assert_eq!(r.read_at(1_500_000_000), 1000, "the first segment is read by 1 s");
+        assert_eq!(r.read_total, 1000);
     }
 
     #[test]
@@ -498,7 +535,7 @@ mod tests {
         let mut c = cfg();
         c.read_rate = Some(8_000_000); // 1 ms per 1000 bytes
         c.size = Some(3 * MSS);
-        let mut r = Receiver::new(c);
+        let mut r = Receiver::new(c, Vec::new());
         let mut out = Vec::new();
         for i in 0..3 {
             r.on_segment(0, &data(i * MSS), &mut out);

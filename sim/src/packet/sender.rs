@@ -104,8 +104,9 @@ pub(crate) struct SenderStats {
     pub timeouts: u64,
     pub probes: u64,
     pub recoveries: u64,
-    /// Largest excess, over all window-checked sends, of the bytes in flight after the
-    /// send over min(cwnd, advertised window), bytes (may be negative).
+    /// Largest excess, over all window-checked sends, of the bytes in flight after the send
+    /// over cwnd, or of SND.NXT over the advertised window's right edge, bytes (may be
+    /// negative).
     pub max_excess: i64,
     /// When the first SYN left, ns.
     pub syn_at: Option<u64>,
@@ -439,7 +440,7 @@ impl Sender {
                     self.rto.sample(now - self.syn_sent_at);
                 }
                 self.rto_at = NEVER;
-                self.wnd_right = ack.wnd_right;
+                self.wnd_right = ack.wnd_right();
                 self.try_send(now, out);
                 Ok(())
             }
@@ -470,13 +471,14 @@ impl Sender {
         }
         let mut sacked = 0;
         if self.sack() {
-            for &(l, r) in ack.blocks() {
+            for k in 0..usize::from(ack.nsacks) {
+                let (l, r) = ack.block(k);
                 sacked += self.sb.sack(l / mss, r.div_ceil(mss));
             }
             acked += sacked;
         }
-        let wnd_changed = ack.wnd_right != self.wnd_right;
-        self.wnd_right = ack.wnd_right;
+        let wnd_changed = ack.wnd_right() != self.wnd_right;
+        self.wnd_right = ack.wnd_right();
         let outstanding = prior_una < self.snd_nxt;
         let dupack = cum_advance == 0
             && outstanding
@@ -648,6 +650,7 @@ impl Sender {
         let mss = self.cfg.mss;
         let recovering = self.loss_state || (self.fast_recovery && self.sack());
         let mut rwnd_blocked = false;
+        let mut sent_new = false;
         loop {
             if self.pacing.is_some() && self.pace_next > now {
                 self.pace_at = self.pace_next;
@@ -685,9 +688,13 @@ impl Sender {
                 break;
             }
             self.transmit(now, i, retx, out);
-            let limit = wnd.min(self.wnd_right.saturating_sub(self.snd_una));
-            let excess = self.in_flight() as i64 - limit as i64;
-            self.stats.max_excess = self.stats.max_excess.max(excess);
+            sent_new |= !retx;
+            // The window invariant: bytes in flight (pipe, which counts a retransmission
+            // in flight on top of its original) against cwnd, and outstanding sequence
+            // space against the receiver's window.
+            let over_cwnd = self.in_flight() as i64 - wnd as i64;
+            let over_rwnd = self.snd_nxt as i64 - self.wnd_right as i64;
+            self.stats.max_excess = self.stats.max_excess.max(over_cwnd).max(over_rwnd);
         }
         // Linux tcp_cwnd_validate.
         let flight = self.in_flight();
@@ -698,15 +705,16 @@ impl Sender {
             self.cwnd_limited = limited;
         }
         // Persist timer: data waits, nothing is outstanding, and the window is shut.
+        // The backoff restarts whenever the window lets data out again.
+        if sent_new || !rwnd_blocked {
+            self.persist_backoff = 0;
+        }
         if rwnd_blocked && self.snd_una == self.snd_nxt {
             if self.persist_at == NEVER {
                 self.persist_at = now + self.persist_interval();
             }
         } else {
             self.persist_at = NEVER;
-            if !rwnd_blocked {
-                self.persist_backoff = 0;
-            }
         }
         if self.snd_una == self.end && self.state == State::Open {
             self.send_fin(now, out);

@@ -19,15 +19,28 @@ pub(crate) struct TraceServer {
     next: u64,
     /// Bytes left in opportunity `next - 1` after the last packet.
     left: u64,
+    /// The measurement window (w0, w1], ns, and the bytes served by its opportunities.
+    window: (u64, u64),
+    pub served_in_window: u64,
 }
 
 impl TraceServer {
-    pub fn new(trace: &CapacityTrace) -> TraceServer {
+    pub fn new(trace: &CapacityTrace, window: (u64, u64)) -> TraceServer {
         TraceServer {
             ts: trace.timestamps_ms.clone(),
             period_ms: trace.period().as_nanos() / NS_PER_MS,
             next: 0,
             left: 0,
+            window,
+            served_in_window: 0,
+        }
+    }
+
+    /// Counts `bytes` served by the opportunity at `t` if it lies in the window.
+    #[inline]
+    fn account(&mut self, t: u64, bytes: u64) {
+        if t > self.window.0 && t <= self.window.1 {
+            self.served_in_window += bytes;
         }
     }
 
@@ -69,6 +82,7 @@ impl TraceServer {
                 let used = self.left.min(rem);
                 rem -= used;
                 self.left -= used;
+                self.account(t, used);
                 start = Some(t);
                 if rem == 0 {
                     return (t, t);
@@ -77,9 +91,16 @@ impl TraceServer {
         }
         self.left = 0;
         let first = self.next.max(self.first_at_or_after(ready));
-        let k = rem.div_ceil(OPPORTUNITY_BYTES.as_u64());
+        let full = OPPORTUNITY_BYTES.as_u64();
+        let k = rem.div_ceil(full);
         let last = first + k - 1;
-        self.left = k * OPPORTUNITY_BYTES.as_u64() - rem;
+        for n in first..last {
+            let t = self.time(n);
+            self.account(t, full);
+        }
+        let t = self.time(last);
+        self.account(t, rem - (k - 1) * full);
+        self.left = k * full - rem;
         self.next = last + 1;
         (start.unwrap_or_else(|| self.time(first)), self.time(last))
     }
@@ -92,7 +113,7 @@ mod tests {
     const MS: u64 = NS_PER_MS;
 
     fn server(text: &str) -> TraceServer {
-        TraceServer::new(&CapacityTrace::parse("t", text).unwrap())
+        TraceServer::new(&CapacityTrace::parse("t", text).unwrap(), (0, u64::MAX))
     }
 
     #[test]
@@ -122,6 +143,8 @@ mod tests {
         assert_eq!(s.serve(0, 3 * MS, 700), (4 * MS, 4 * MS));
         assert_eq!(s.serve(0, 4 * MS, 700), (4 * MS, 4 * MS));
         assert_eq!(s.serve(0, 4 * MS, 700), (4 * MS, 5 * MS));
+        // Bytes are counted at the opportunity that carried them.
+        assert_eq!(s.served_in_window, 3 * 1500 + 3 * 700);
     }
 
     #[test]

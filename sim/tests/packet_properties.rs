@@ -1,0 +1,456 @@
+//! Invariants of the packet engine over many random scenarios (reference T17), and the
+//! pieces around TCP: cross traffic, RED, capacity traces, controller checks, determinism.
+
+use cclab_algorithms::{
+    Ack, AlgorithmConfig, Congestion, CongestionControl, FlowContext, Rto, Time as AlgTime,
+};
+use cclab_sim::packet::{self, Diagnostics};
+use cclab_sim::scenario::RedParams;
+use cclab_sim::{
+    BufferSize, Bytes, CapacityTrace, CrossTraffic, Duration, Jitter, LossModel, QueueDiscipline, Rate,
+    Recovery, Registry, Report, Scenario, SimError, Time, UdpSource,
+};
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone)]
+struct FlowSpec {
+    rtt_ms: u64,
+    start_ms: u64,
+    size_segments: Option<u64>,
+    size_extra: u64,
+    sack: bool,
+    delayed_ack: bool,
+    rcv_buffer: Option<u64>,
+    read_kbps: Option<u64>,
+    window_updates: bool,
+    mss: u64,
+    iw: u32,
+}
+
+fn flow_spec() -> impl Strategy<Value = FlowSpec> {
+    (
+        (2u64..150, 0u64..400, proptest::option::of(1u64..300), 0u64..1448),
+        (any::<bool>(), any::<bool>(), proptest::option::of(3_000u64..300_000)),
+        (
+            proptest::option::of(100u64..50_000),
+            any::<bool>(),
+            prop_oneof![Just(1448u64), 536u64..1448],
+            1u32..20,
+        ),
+    )
+        .prop_map(
+            |(
+                (rtt_ms, start_ms, size_segments, size_extra),
+                (sack, delayed_ack, rcv),
+                (read, wu, mss, iw),
+            )| {
+                FlowSpec {
+                    rtt_ms,
+                    start_ms,
+                    size_segments,
+                    size_extra,
+                    sack,
+                    delayed_ack,
+                    rcv_buffer: rcv,
+                    read_kbps: read,
+                    window_updates: wu,
+                    mss,
+                    iw,
+                }
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    flows: Vec<FlowSpec>,
+    rate_mbps: u64,
+    buffer: BufferSize,
+    red: bool,
+    loss: LossModel,
+    udp_kbps: Option<u64>,
+    trace: bool,
+    duration_ms: u64,
+    warmup_ms: u64,
+    seed: u64,
+    phase_locked: bool,
+}
+
+fn loss_model() -> impl Strategy<Value = LossModel> {
+    prop_oneof![
+        3 => Just(LossModel::None),
+        1 => (0.0f64..0.05).prop_map(|p| LossModel::Bernoulli { p }),
+        1 => (0.002f64..0.05).prop_map(|p| LossModel::Periodic { p }),
+        1 => (0.001f64..0.02, 0.1f64..0.5).prop_map(|(gb, bg)| LossModel::GilbertElliott {
+            p_good_to_bad: gb,
+            p_bad_to_good: bg,
+            loss_good: 0.0,
+            loss_bad: 0.5,
+        }),
+    ]
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        proptest::collection::vec(flow_spec(), 1..4),
+        (
+            1u64..60,
+            prop_oneof![(0u64..80).prop_map(BufferSize::Packets), (0.0f64..2.0).prop_map(BufferSize::Bdp)],
+        ),
+        (any::<bool>(), loss_model(), proptest::option::of(100u64..20_000), proptest::bool::weighted(0.15)),
+        (500u64..3000, 0u64..1000, any::<u64>(), any::<bool>()),
+    )
+        .prop_map(
+            |(
+                flows,
+                (rate_mbps, buffer),
+                (red, loss, udp_kbps, trace),
+                (duration_ms, warm, seed, locked),
+            )| {
+                Spec {
+                    flows,
+                    rate_mbps,
+                    buffer,
+                    red,
+                    loss,
+                    udp_kbps,
+                    trace,
+                    duration_ms,
+                    warmup_ms: warm.min(duration_ms / 2),
+                    seed,
+                    phase_locked: locked,
+                }
+            },
+        )
+}
+
+fn scenario(spec: &Spec) -> Scenario {
+    let mut s = Scenario::dumbbell(
+        "reno",
+        spec.flows.len(),
+        Rate::from_mbps(spec.rate_mbps),
+        Duration::from_millis(40),
+        spec.buffer,
+        Duration::from_millis(spec.duration_ms),
+    );
+    s.warmup = Duration::from_millis(spec.warmup_ms);
+    s.seed = spec.seed;
+    if spec.phase_locked {
+        s.jitter = Jitter::none();
+    }
+    for (f, fs) in s.flows.iter_mut().zip(&spec.flows) {
+        f.rtt = Duration::from_millis(fs.rtt_ms);
+        f.start = Time::ZERO + Duration::from_millis(fs.start_ms);
+        f.mss = Bytes::new(fs.mss);
+        f.size = fs.size_segments.map(|n| Bytes::new(n * fs.mss + fs.size_extra));
+        f.recovery = if fs.sack { Recovery::Sack } else { Recovery::NewReno };
+        f.delayed_ack = fs.delayed_ack;
+        f.initial_window = fs.iw;
+        if let Some(b) = fs.rcv_buffer {
+            f.receiver.buffer = Bytes::new(b.max(fs.mss));
+        }
+        f.receiver.read_rate = fs.read_kbps.map(|k| Rate::from_bps(k * 1000));
+        f.receiver.window_updates = fs.window_updates;
+    }
+    if spec.red {
+        s.link.queue = QueueDiscipline::Red(RedParams {
+            min_threshold: BufferSize::Bdp(0.1),
+            max_threshold: BufferSize::Bdp(0.5),
+            max_probability: 0.1,
+            weight: 0.002,
+            gentle: true,
+        });
+    }
+    s.link.loss = spec.loss.clone();
+    if let Some(k) = spec.udp_kbps {
+        s.cross_traffic.push(CrossTraffic::Udp(UdpSource {
+            rate: Rate::from_bps(k * 1000),
+            start: Time::ZERO,
+            stop: None,
+            packet_size: Bytes::new(1200),
+            on: Some(Duration::from_millis(200)),
+            off: Some(Duration::from_millis(300)),
+        }));
+    }
+    if spec.trace {
+        // A bursty trace: 5 opportunities in the first ms of every 2 ms (15 Mbit/s).
+        let text = "1\n1\n1\n1\n1\n2\n";
+        s.link.trace = Some(CapacityTrace::parse("bursty", text).unwrap());
+    }
+    s
+}
+
+fn check_invariants(s: &Scenario, r: &Report, d: &Diagnostics) -> Result<(), TestCaseError> {
+    for (i, (f, fr)) in d.flows.iter().zip(&r.flows).enumerate() {
+        // Conservation: every payload byte sent was delivered, dropped, or is in flight.
+        prop_assert_eq!(f.sent, f.arrived + f.dropped + f.in_network, "flow {} conservation", i);
+        // Every byte that arrived is counted once: delivered in order, a duplicate,
+        // discarded beyond the window, or held out of order.
+        prop_assert_eq!(
+            f.arrived,
+            f.delivered + f.duplicate + f.beyond_window + f.out_of_order,
+            "flow {}",
+            i
+        );
+        // In order, exactly once: the application's stream is [0, RCV.NXT) and no more.
+        prop_assert_eq!(f.delivered, f.rcv_nxt, "flow {}", i);
+        prop_assert!(f.read <= f.delivered);
+        prop_assert!(f.snd_una <= f.rcv_nxt, "flow {}: ACKed data was delivered", i);
+        prop_assert_eq!(fr.delivered_bytes, f.read);
+        if let Some(size) = s.flows[i].size {
+            prop_assert!(f.delivered <= size.as_u64());
+            if fr.fct_s.is_some() {
+                prop_assert_eq!(f.read, size.as_u64(), "flow {}: a finished flow read everything", i);
+            }
+        }
+        // The receive buffer never holds more than its size.
+        prop_assert!(f.rcv_high_water <= f.rcv_buffer, "flow {}: {} > {}", i, f.rcv_high_water, f.rcv_buffer);
+        // The sender never has more in flight than min(cwnd, rwnd) + 1 MSS.
+        prop_assert!(f.max_excess <= f.mss as i64, "flow {}: excess {} > MSS {}", i, f.max_excess, f.mss);
+        prop_assert!(fr.goodput_mbps >= 0.0 && fr.goodput_mbps.is_finite());
+    }
+    prop_assert!((0.0..=1.0 + 1e-9).contains(&r.link.utilization), "utilisation {}", r.link.utilization);
+    prop_assert!(r.link.loss_rate >= 0.0 && r.link.loss_rate <= 1.0);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_scenarios_keep_the_invariants_and_are_reproducible(spec in spec()) {
+        let s = scenario(&spec);
+        s.validate().map_err(TestCaseError::fail)?;
+        let registry = Registry::with_builtins();
+        let (r, d) = packet::run_with_diagnostics(&s, &registry).unwrap();
+        check_invariants(&s, &r, &d)?;
+        // The same seed gives an identical report (compared as text, so NaN == NaN).
+        let again = packet::run(&s, &registry).unwrap();
+        prop_assert_eq!(format!("{r:?}"), format!("{again:?}"));
+    }
+}
+
+#[test]
+fn different_seeds_sample_different_phases() {
+    // Two reno flows on a drop-tail link: with jitter on, the seed changes who loses which
+    // packet, so the per-flow goodputs differ between seeds; phase-locked they do not.
+    let base = Scenario::dumbbell(
+        "reno",
+        2,
+        Rate::from_mbps(10),
+        Duration::from_millis(40),
+        BufferSize::Bdp(1.0),
+        Duration::from_secs(10),
+    );
+    let goodputs = |seed: u64, jitter: Jitter| {
+        let mut s = base.clone();
+        s.seed = seed;
+        s.jitter = jitter;
+        let r = packet::run(&s, &Registry::with_builtins()).unwrap();
+        (r.flows[0].goodput_mbps, r.flows[1].goodput_mbps)
+    };
+    assert_ne!(goodputs(1, Jitter::default()), goodputs(2, Jitter::default()));
+    assert_eq!(goodputs(1, Jitter::none()), goodputs(2, Jitter::none()));
+}
+
+#[test]
+fn udp_cross_traffic_takes_its_share_and_does_not_back_off() {
+    // CBR UDP at 4 of 10 Mbit/s: it loses little, and reno gets most of the remaining
+    // 6 Mbit/s of wire rate (x 1448/1500 payload), within 10%.
+    let mut s = Scenario::dumbbell(
+        "reno",
+        1,
+        Rate::from_mbps(10),
+        Duration::from_millis(40),
+        BufferSize::Bdp(1.0),
+        Duration::from_secs(30),
+    );
+    s.warmup = Duration::from_secs(5);
+    s.cross_traffic.push(CrossTraffic::Udp(UdpSource {
+        rate: Rate::from_mbps(4),
+        start: Time::ZERO,
+        stop: None,
+        packet_size: Bytes::new(1500),
+        on: None,
+        off: None,
+    }));
+    let (r, d) = packet::run_with_diagnostics(&s, &Registry::with_builtins()).unwrap();
+    let want = 6.0 * 1448.0 / 1500.0;
+    assert!((r.flows[0].goodput_mbps / want - 1.0).abs() < 0.1, "tcp {} Mbit/s", r.flows[0].goodput_mbps);
+    // 4 Mbit/s of 1500-byte datagrams for 30 s: 10,000 sent.
+    assert_eq!(d.link.udp_sent, 10_000);
+    assert!(d.link.udp_dropped < 200, "udp drops {}", d.link.udp_dropped);
+    assert!(r.link.utilization > 0.97);
+}
+
+#[test]
+fn a_saturated_trace_link_delivers_1500_bytes_per_line() {
+    // T15: lines 1..=10 (period 10 ms, 12 Mbit/s) and a 20 Mbit/s UDP source of 1500-byte
+    // datagrams: every opportunity carries one datagram, so utilisation is exactly 1 and
+    // the queue overflows.
+    let text: String = (1..=10).map(|i| format!("{i}\n")).collect();
+    let mut s = Scenario::dumbbell(
+        "reno",
+        1,
+        Rate::from_mbps(1),
+        Duration::from_millis(40),
+        BufferSize::Packets(100),
+        Duration::from_secs(2),
+    );
+    s.link.trace = Some(CapacityTrace::parse("flat", &text).unwrap());
+    s.flows[0].start = Time::ZERO + Duration::from_secs(100); // TCP stays silent
+    s.cross_traffic.push(CrossTraffic::Udp(UdpSource {
+        rate: Rate::from_mbps(20),
+        start: Time::ZERO,
+        stop: None,
+        packet_size: Bytes::new(1500),
+        on: None,
+        off: None,
+    }));
+    let (r, d) = packet::run_with_diagnostics(&s, &Registry::with_builtins()).unwrap();
+    assert_eq!(r.link.utilization, 1.0);
+    // Sent 20/12 of what fits: 3334 datagrams in 2 s; 2000 opportunities served one each,
+    // and the 100-packet buffer (plus the head waiting for its opportunity) is full at the
+    // end, so everything else was dropped.
+    assert_eq!(d.link.udp_sent, 3334);
+    let admitted = d.link.udp_sent - d.link.udp_dropped;
+    assert!((2100..=2101).contains(&admitted), "admitted {admitted}");
+}
+
+#[test]
+fn red_keeps_the_average_queue_between_its_thresholds() {
+    // Four reno flows on a 1-BDP buffer with RED at [0.2, 0.6] BDP: drops are early (RED,
+    // not overflow) and the mean queue stays well below the buffer.
+    let mut s = Scenario::dumbbell(
+        "reno",
+        4,
+        Rate::from_mbps(20),
+        Duration::from_millis(40),
+        BufferSize::Bdp(1.0),
+        Duration::from_secs(30),
+    );
+    s.warmup = Duration::from_secs(5);
+    s.link.queue = QueueDiscipline::Red(RedParams {
+        min_threshold: BufferSize::Bdp(0.2),
+        max_threshold: BufferSize::Bdp(0.6),
+        max_probability: 0.1,
+        weight: 0.002,
+        gentle: true,
+    });
+    let (r, d) = packet::run_with_diagnostics(&s, &Registry::with_builtins()).unwrap();
+    let bdp = s.bdp().as_u64() as f64;
+    assert!(d.link.drops_red > 0);
+    // Slow start overshoots before RED's slow average reacts; after that, RED does the work.
+    assert!(d.link.drops_overflow < d.link.drops_red / 2, "{:?}", d.link);
+    let q = r.link.mean_queue_bytes / bdp;
+    assert!((0.05..0.6).contains(&q), "mean queue {q} BDP");
+    assert!(r.link.utilization > 0.9, "utilisation {} mean queue {q} BDP", r.link.utilization);
+}
+
+#[test]
+fn bernoulli_loss_shows_in_the_loss_rate() {
+    let mut s = Scenario::dumbbell(
+        "reno",
+        2,
+        Rate::from_mbps(20),
+        Duration::from_millis(20),
+        BufferSize::Bdp(4.0),
+        Duration::from_secs(20),
+    );
+    s.link.loss = LossModel::Bernoulli { p: 0.01 };
+    s.warmup = Duration::from_secs(5);
+    let (r, d) = packet::run_with_diagnostics(&s, &Registry::with_builtins()).unwrap();
+    // After slow start (which may overflow the buffer before the first random loss) the
+    // 4-BDP buffer is never reached at 1% loss: the loss rate over the window is the
+    // Bernoulli p, 1% +- 0.2% (binomial std over ~20,000 packets is 0.07%).
+    assert!(d.link.drops_random > 0, "{:?}", d.link);
+    assert!((r.link.loss_rate - 0.01).abs() < 0.002, "loss rate {}", r.link.loss_rate);
+}
+
+/// A controller that returns a zero window after its first ACK.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct BrokenConfig {}
+
+struct Broken {
+    cwnd: Bytes,
+}
+
+impl CongestionControl for Broken {
+    fn name(&self) -> &'static str {
+        "broken"
+    }
+    fn on_ack(&mut self, _ack: &Ack) {
+        self.cwnd = Bytes::ZERO;
+    }
+    fn on_congestion(&mut self, _ev: &Congestion) {}
+    fn on_rto(&mut self, _ev: &Rto) {}
+    fn cwnd(&self) -> Bytes {
+        self.cwnd
+    }
+    fn ssthresh(&self) -> Bytes {
+        Bytes::MAX
+    }
+}
+
+impl AlgorithmConfig for BrokenConfig {
+    const NAME: &'static str = "broken";
+    const DESCRIPTION: &'static str = "zero window after the first ACK";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+    fn build(&self, ctx: &FlowContext) -> Box<dyn CongestionControl> {
+        Box::new(Broken { cwnd: ctx.initial_cwnd })
+    }
+}
+
+#[test]
+fn a_controller_with_a_zero_window_is_reported() {
+    let mut registry = Registry::with_builtins();
+    registry.register::<BrokenConfig>();
+    let mut s = Scenario::dumbbell(
+        "reno",
+        2,
+        Rate::from_mbps(10),
+        Duration::from_millis(40),
+        BufferSize::Bdp(1.0),
+        Duration::from_secs(2),
+    );
+    s.flows[1].algorithm = "broken".into();
+    let e = packet::run(&s, &registry).unwrap_err();
+    assert!(matches!(&e, SimError::BadController { flow: 1, .. }), "{e}");
+    assert!(e.to_string().contains("cwnd = 0 bytes after on_ack"), "{e}");
+    let _ = AlgTime::ZERO;
+}
+
+#[test]
+fn time_series_are_sampled_at_the_interval() {
+    let mut s = Scenario::dumbbell(
+        "reno",
+        2,
+        Rate::from_mbps(10),
+        Duration::from_millis(40),
+        BufferSize::Bdp(1.0),
+        Duration::from_secs(2),
+    );
+    s.trace_interval = Duration::from_millis(100);
+    let r = packet::run(&s, &Registry::with_builtins()).unwrap();
+    assert_eq!(r.series.time_s.len(), 20);
+    assert!((r.series.time_s[0] - 0.1).abs() < 1e-12);
+    assert!((r.series.time_s[19] - 2.0).abs() < 1e-12);
+    for f in &r.series.flows {
+        assert_eq!(f.cwnd_segments.len(), 20);
+        assert_eq!(f.rate_mbps.len(), 20);
+        // Two flows share 10 Mbit/s: each sends at most the link rate over an interval
+        // (plus a burst of one window when it starts).
+        assert!(f.rate_mbps.iter().skip(5).all(|&x| x <= 10.5), "{:?}", f.rate_mbps);
+    }
+    // Over the second half, the two flows' interval goodputs add up to most of the link's
+    // payload rate (10 x 1448/1500 = 9.65 Mbit/s); a single interval may fall in a recovery.
+    let total: f64 = r.series.flows.iter().map(|f| f.goodput_mbps[10..].iter().sum::<f64>() / 10.0).sum();
+    assert!(total > 8.0 && total < 9.66, "{total}");
+    s.trace_interval = Duration::ZERO;
+    let quiet = packet::run(&s, &Registry::with_builtins()).unwrap();
+    assert!(quiet.series.time_s.is_empty());
+    // Sampling changes nothing else.
+    assert_eq!(format!("{:?}", quiet.flows), format!("{:?}", r.flows));
+}
