@@ -75,8 +75,11 @@ fn a_run_writes_every_file_with_sensible_numbers() {
     for r in &runs[1..] {
         assert_eq!(r[3], "ok", "{r:?}");
         let goodput: f64 = r[g].parse().unwrap();
-        // Payload is 1448 of every 1500 wire bytes: at most 9.65 Mbit/s on 10 Mbit/s.
-        assert!(goodput > 5.0 && goodput <= 9.66, "goodput {goodput} in {r:?}");
+        // Payload is 1448 of every 1500 wire bytes: 9.653 Mbit/s on 10 Mbit/s. Goodput counts
+        // bytes handed to the application in [warm-up, end], which may include one window
+        // that arrived out of order before the warm-up ended: at most BDP + buffer =
+        // 2 x 50 KB = 0.8 Mbit, i.e. 0.13 Mbit/s over the 6 s window.
+        assert!(goodput > 5.0 && goodput <= 9.653 + 0.8 / 6.0, "goodput {goodput} in {r:?}");
         let util: f64 = r[u].parse().unwrap();
         assert!(util > 0.5 && util <= 1.0 + 1e-9, "utilization {util}");
         let jain: f64 = r[j].parse().unwrap();
