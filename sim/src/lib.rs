@@ -5,6 +5,7 @@
 //! `cclab-algorithms`, whose types are re-exported here.
 
 pub mod error;
+pub mod fluid;
 pub mod report;
 pub mod scenario;
 pub mod trace;
