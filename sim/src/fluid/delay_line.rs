@@ -131,7 +131,13 @@ impl DelayLine {
         let Span { x0, x1, d0, d1 } = span;
         let acked = batch.acked_new + batch.acked_retx;
         let width = x1 - x0;
-        let slot_of = |x: f64| ((x.ceil() - 1.0).max(0.0) as u64).max(first);
+        // ceil(x) - 1 for x ≥ 0 with a cast (f64::ceil is a library call on baseline
+        // x86-64, and this runs for every flow in every step).
+        let slot_of = |x: f64| {
+            let whole = x.max(0.0) as u64;
+            let ceil = if (whole as f64) < x { whole + 1 } else { whole };
+            ceil.saturating_sub(1).max(first)
+        };
         let s0 = slot_of(x0);
         let s1 = slot_of(x1);
         if s0 == s1 || width <= 1e-9 {

@@ -73,6 +73,13 @@ pub(crate) struct Engine<'s> {
     udp_loss: f64,
     /// The fraction of arrivals lost in the last step (queue and random), for SYNs.
     last_loss: f64,
+    /// Queue drops (overflow and RED) not yet given to a source, packets, in [0, 1).
+    drop_debt: f64,
+    drop_rng: Stream,
+    /// Per source (flows, then UDP sources): wire bytes offered to the queue this step,
+    /// and the packets of it that are dropped.
+    offered_by: Vec<f64>,
+    drops_by: Vec<f64>,
     random_p: f64,
     // Link metrics over [warm-up, end].
     window_s: f64,
@@ -208,9 +215,12 @@ impl<'s> Engine<'s> {
             queue,
             flows,
             udp,
-            // UDP has no feedback: it loses the expected fraction, drawn from no stream.
             udp_loss: random_p,
             last_loss: 0.0,
+            drop_debt: 0.0,
+            drop_rng: Stream::new(scenario.seed, StreamKind::Drops, 0),
+            offered_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
+            drops_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
             random_p,
             window_s: 0.0,
             capacity: 0.0,
@@ -278,17 +288,20 @@ impl<'s> Engine<'s> {
                 f.cwnd_integral += f.sender.cc.cwnd().in_segments(self.scenario.flows[i].mss) * dt;
             }
         }
-        let mut udp_wire = 0.0;
-        let mut udp_packets = 0.0;
-        for u in &mut self.udp {
-            let w = u.send(t0, now);
-            udp_wire += w;
-            udp_packets += w / u.packet;
+        let nflows = self.flows.len();
+        for (j, f) in self.flows.iter().enumerate() {
+            self.offered_by[j] = f.wire - f.random_lost;
         }
-        let udp_after_random = udp_wire * (1.0 - self.udp_loss);
+        let mut udp_packets = 0.0;
+        for (j, u) in self.udp.iter_mut().enumerate() {
+            let w = u.send(t0, now);
+            udp_packets += w / u.packet;
+            // UDP has no feedback: it loses the expected fraction, drawn from no stream.
+            self.offered_by[nflows + j] = w * (1.0 - self.udp_loss);
+        }
 
         // Random loss first (on arrival), then RED's early drop, then drop-tail overflow.
-        let offered: f64 = self.flows.iter().map(|f| f.wire - f.random_lost).sum::<f64>() + udp_after_random;
+        let offered: f64 = self.offered_by.iter().sum();
         let mut red_drop = 0.0;
         if let Some(red) = &mut self.queue.red {
             let packet = self.flows[0].packet;
@@ -301,14 +314,16 @@ impl<'s> Engine<'s> {
         let q_end = self.queue.q;
         let d0 = self.queue.service.drain_time(t0, q_start);
         let d1 = self.queue.service.drain_time(now, q_end);
+        self.attribute_drops(1.0 - keep);
 
         let mut dropped_packets = 0.0;
         let mut arrived_packets = udp_packets;
-        for f in &mut self.flows {
+        for (j, f) in self.flows.iter_mut().enumerate() {
             if f.wire <= 0.0 {
                 continue;
             }
-            let accepted = (f.wire - f.random_lost) * keep;
+            let queue_dropped = (self.drops_by[j] * f.packet).min(self.offered_by[j]);
+            let accepted = self.offered_by[j] - queue_dropped;
             let share = accepted / f.wire;
             let batch = Batch {
                 acked_new: f.sent.new * share,
@@ -324,7 +339,12 @@ impl<'s> Engine<'s> {
             dropped_packets += (f.wire - accepted) / f.packet;
             arrived_packets += f.wire / f.packet;
         }
-        dropped_packets += udp_packets * (1.0 - (1.0 - self.udp_loss) * keep);
+        for (j, u) in self.udp.iter().enumerate() {
+            let offered = self.offered_by[nflows + j];
+            let queue_dropped = (self.drops_by[nflows + j] * u.packet).min(offered);
+            dropped_packets +=
+                (offered / (1.0 - self.udp_loss).max(1e-12) - offered + queue_dropped) / u.packet;
+        }
         self.last_loss = 1.0 - keep;
 
         if in_window {
@@ -349,6 +369,53 @@ impl<'s> Engine<'s> {
         }
         self.k += 1;
         Ok(())
+    }
+
+    /// Turns the fluid's queue drops (a fraction `lost` of every source's offered bytes)
+    /// into whole packets of chosen sources, as a packet queue drops whole packets of
+    /// whichever flow's packets arrive when it is full. Without this every flow would lose
+    /// a sliver of a packet in the same step and all would halve together; with it a flow
+    /// gets loss indications at the rate (its packet rate) x (drop probability), the Poisson
+    /// loss process of the MGT model (reference §3.9), and seeds decide which flows lose.
+    ///
+    /// The expected packets, plus the remainder carried from earlier steps, are rounded
+    /// down to n; n is shared in proportion to the expectations, whole parts first, and
+    /// the fractional parts by systematic sampling (one uniform draw: a source with
+    /// fraction f gets one more with probability f), so a step costs O(sources) whatever
+    /// the number of drops.
+    fn attribute_drops(&mut self, lost: f64) {
+        let packets = |j: usize| {
+            if j < self.flows.len() { self.flows[j].packet } else { self.udp[j - self.flows.len()].packet }
+        };
+        let mut expected = 0.0;
+        for j in 0..self.offered_by.len() {
+            self.drops_by[j] = self.offered_by[j] * lost / packets(j);
+            expected += self.drops_by[j];
+        }
+        self.drop_debt += expected;
+        let n = self.drop_debt.floor();
+        self.drop_debt -= n;
+        if expected <= 0.0 {
+            return;
+        }
+        let scale = n / expected;
+        let mut point = self.drop_rng.uniform();
+        let mut cumulative = 0.0;
+        for j in 0..self.drops_by.len() {
+            let e = self.drops_by[j] * scale;
+            let whole = e.floor();
+            cumulative += e - whole;
+            let mut extra = 0.0;
+            while point < cumulative - 1e-12 {
+                extra += 1.0;
+                point += 1.0;
+            }
+            let wanted = whole + extra;
+            // A source cannot lose more than it sent; what it cannot lose stays owed.
+            let most = self.offered_by[j] / packets(j);
+            self.drops_by[j] = wanted.min(most);
+            self.drop_debt += (wanted - self.drops_by[j]).max(0.0);
+        }
     }
 
     /// The report of a finished run.

@@ -27,6 +27,13 @@
 //!    dq/dt = Σ arrival rates − C, clipped to [0, buffer] (see [`queue`]). Drop-tail
 //!    overflow is shared by all sources in proportion to what they sent in the step.
 //!    Capacity is the link rate, or 1500 B per Mahimahi opportunity in the step.
+//!    The queue's drops (overflow and RED) are then handed out as whole packets: the
+//!    expected packets, with a remainder carried between steps, go to sources drawn in
+//!    proportion to what they sent (one draw per step, systematic sampling). A fluid
+//!    that took a sliver from every flow would make every flow halve at once; whole
+//!    packets give each flow loss indications at (its packet rate) x (drop probability),
+//!    the Poisson loss process of the MGT model, and let the seed decide which flows
+//!    lose, as sub-millisecond timing does in a packet queue.
 //! 5. **The delay line.** Each flow's accepted bytes leave the FIFO spread over the step's
 //!    service interval (the first after the queueing delay d(start), the last after
 //!    dt + d(end)), and their ACKs are put in the flow's [`delay_line`] one fixed RTT

@@ -18,6 +18,8 @@ pub(crate) enum StreamKind {
     Udp = 4,
     /// Whether a flow's SYNs are lost.
     Syn = 5,
+    /// Which sources the bottleneck's queue drops fall on.
+    Drops = 6,
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer, so

@@ -390,3 +390,79 @@ fn a_controller_that_zeroes_its_window_stops_the_run_with_its_flow_named() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn reno_flows_under_red_settle_at_the_mgt_equilibrium() {
+    // Reference §3.9 (L7, ±20 %): N Reno flows under RED settle where W0 = sqrt(2/p0) with
+    // p0 the drop probability, and W0 = R0·C/N with R0 = q0/C + Tp. 10 flows, 100 Mbit/s
+    // (C = 8333 packets/s), Tp = 40 ms, RED from 0.25 to 1.25 BDP in a 3-BDP buffer.
+    let n = 10;
+    let mut s = dumbbell("reno", n, 100, 40, BufferSize::Bdp(3.0), 100);
+    s.link.queue = QueueDiscipline::Red(RedParams {
+        min_threshold: BufferSize::Bdp(0.25),
+        max_threshold: BufferSize::Bdp(1.25),
+        max_probability: 0.1,
+        weight: 0.002,
+        gentle: true,
+    });
+    s.warmup = Duration::from_secs(30);
+    let r = go(&s);
+    let w = r.flows.iter().map(|f| f.mean_cwnd_segments).sum::<f64>() / n as f64;
+    let p0 = r.link.loss_rate;
+    let c = 100e6 / 8.0 / 1500.0;
+    let r0 = r.link.mean_queue_bytes / 1500.0 / c + 0.040;
+    assert!((w / (2.0 / p0).sqrt() - 1.0).abs() < 0.2, "W = {w}, sqrt(2/p0) = {}", (2.0 / p0).sqrt());
+    assert!((w / (r0 * c / n as f64) - 1.0).abs() < 0.2, "W = {w}, R0 C / N = {}", r0 * c / n as f64);
+    // RED keeps the link busy and the flows unsynchronised and fair.
+    assert!(r.link.utilization >= 0.95, "{}", r.link.utilization);
+    assert!(r.jain_index >= 0.95, "{}", r.jain_index);
+}
+
+/// A controller with a window that never limits and a fixed pacing rate.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PacedConfig {}
+
+impl AlgorithmConfig for PacedConfig {
+    const NAME: &'static str = "paced";
+    const DESCRIPTION: &'static str = "test: 1 MB window, paced at 2 Mbit/s";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+    fn build(&self, _ctx: &FlowContext) -> Box<dyn CongestionControl> {
+        Box::new(Paced)
+    }
+}
+
+struct Paced;
+
+impl CongestionControl for Paced {
+    fn name(&self) -> &'static str {
+        "paced"
+    }
+    fn on_ack(&mut self, _ack: &Ack) {}
+    fn on_congestion(&mut self, _ev: &Congestion) {}
+    fn on_rto(&mut self, _ev: &Rto) {}
+    fn cwnd(&self) -> Bytes {
+        Bytes::new(1_000_000)
+    }
+    fn ssthresh(&self) -> Bytes {
+        Bytes::MAX
+    }
+    fn pacing_rate(&self) -> Option<Rate> {
+        Some(Rate::from_mbps(2))
+    }
+}
+
+#[test]
+fn a_pacing_rate_limits_what_the_sender_puts_on_the_wire() {
+    // Paced at 2 Mbit/s of wire bytes on a 10 Mbit/s link: goodput 2 x 1448/1500 =
+    // 1.931 Mbit/s within 2 %, no queue and no loss although the window is 1 MB.
+    let mut registry = Registry::with_builtins();
+    registry.register::<PacedConfig>();
+    let mut s = dumbbell("paced", 1, 10, 40, BufferSize::Bdp(1.0), 20);
+    s.warmup = Duration::from_secs(5);
+    let r = run(&s, &registry).unwrap();
+    let goodput = r.flows[0].goodput_mbps;
+    assert!((goodput / (2.0 * PAYLOAD_SHARE) - 1.0).abs() < 0.02, "{goodput}");
+    assert_eq!(r.link.drops, 0);
+    assert!(r.link.mean_queue_bytes < 1500.0, "{}", r.link.mean_queue_bytes);
+}
