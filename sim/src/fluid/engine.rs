@@ -70,7 +70,8 @@ pub(crate) struct Engine<'s> {
     pub queue: Bottleneck,
     flows: Vec<FlowState>,
     udp: Vec<Udp>,
-    udp_loss: f64,
+    /// Wire bytes each UDP source sent this step.
+    udp_sent: Vec<f64>,
     /// The fraction of arrivals lost in the last step (queue and random), for SYNs.
     last_loss: f64,
     /// Queue drops (overflow and RED) not yet given to a source, packets, in [0, 1).
@@ -80,6 +81,8 @@ pub(crate) struct Engine<'s> {
     /// and the packets of it that are dropped.
     offered_by: Vec<f64>,
     drops_by: Vec<f64>,
+    /// The long-run random loss probability, which UDP sources (no feedback) lose as an
+    /// expected fraction rather than from a stream, and which SYNs draw against.
     random_p: f64,
     // Link metrics over [warm-up, end].
     window_s: f64,
@@ -215,7 +218,7 @@ impl<'s> Engine<'s> {
             queue,
             flows,
             udp,
-            udp_loss: random_p,
+            udp_sent: vec![0.0; scenario.cross_traffic.len()],
             last_loss: 0.0,
             drop_debt: 0.0,
             drop_rng: Stream::new(scenario.seed, StreamKind::Drops, 0),
@@ -296,8 +299,8 @@ impl<'s> Engine<'s> {
         for (j, u) in self.udp.iter_mut().enumerate() {
             let w = u.send(t0, now);
             udp_packets += w / u.packet;
-            // UDP has no feedback: it loses the expected fraction, drawn from no stream.
-            self.offered_by[nflows + j] = w * (1.0 - self.udp_loss);
+            self.udp_sent[j] = w;
+            self.offered_by[nflows + j] = w * (1.0 - self.random_p);
         }
 
         // Random loss first (on arrival), then RED's early drop, then drop-tail overflow.
@@ -342,8 +345,7 @@ impl<'s> Engine<'s> {
         for (j, u) in self.udp.iter().enumerate() {
             let offered = self.offered_by[nflows + j];
             let queue_dropped = (self.drops_by[nflows + j] * u.packet).min(offered);
-            dropped_packets +=
-                (offered / (1.0 - self.udp_loss).max(1e-12) - offered + queue_dropped) / u.packet;
+            dropped_packets += (self.udp_sent[j] - offered + queue_dropped) / u.packet;
         }
         self.last_loss = 1.0 - keep;
 
