@@ -64,7 +64,7 @@ pub fn shard(runs: Vec<Run>, k: usize, n: usize) -> Vec<Run> {
 /// the packet engine moves at least this many packets per second on one core; the fluid
 /// engine takes this many flow-steps per second.
 const PACKETS_PER_SECOND: f64 = 5e6;
-const FLUID_FLOW_STEPS_PER_SECOND: f64 = 2e7;
+const FLUID_FLOW_STEPS_PER_SECOND: f64 = 1e7;
 
 /// A rough single-core wall-clock estimate for one run, seconds.
 pub fn estimate_seconds(s: &Scenario) -> f64 {

@@ -5,6 +5,7 @@
 //! `cclab-algorithms`, whose types are re-exported here.
 
 pub mod error;
+pub mod fluid;
 pub mod packet;
 pub mod report;
 pub mod scenario;
@@ -22,13 +23,11 @@ pub use trace::CapacityTrace;
 
 /// Runs a scenario on the engine it names, after checking it with [`Scenario::validate`].
 ///
-/// The packet engine is [`packet::run`]; the fluid engine is not available yet.
+/// The packet engine is [`packet::run`], the fluid engine [`fluid::run`].
 pub fn run(scenario: &Scenario, registry: &Registry) -> Result<Report, SimError> {
     scenario.validate().map_err(SimError::Invalid)?;
     match scenario.engine {
         Engine::Packet => packet::run(scenario, registry),
-        Engine::Fluid => {
-            Err(SimError::Invalid("the fluid engine is not available yet; set engine: packet".into()))
-        }
+        Engine::Fluid => fluid::run(scenario, registry),
     }
 }

@@ -289,11 +289,12 @@ fn reno_utilization_follows_the_buffer_model() {
 }
 
 #[test]
-fn the_fluid_engine_is_refused_and_invalid_scenarios_are_reported() {
+fn the_engine_field_dispatches_and_invalid_scenarios_are_reported() {
     let mut s = one_flow(10, 40, None);
     s.engine = cclab_sim::Engine::Fluid;
-    let e = cclab_sim::run(&s, &Registry::with_builtins()).unwrap_err();
-    assert_eq!(e.to_string(), "invalid scenario: the fluid engine is not available yet; set engine: packet");
+    assert_eq!(cclab_sim::run(&s, &Registry::with_builtins()).unwrap().engine, "fluid");
+    s.engine = cclab_sim::Engine::Packet;
+    assert_eq!(cclab_sim::run(&s, &Registry::with_builtins()).unwrap().engine, "packet");
     let mut s = one_flow(10, 40, None);
     s.flows[0].start = Time::ZERO;
     s.warmup = s.duration;

@@ -1,0 +1,493 @@
+//! The step loop: flows, UDP sources, random loss, RED and the queue, one step at a time.
+
+use super::delay_line::{Batch, DelayLine, Span};
+use super::loss::RandomLoss;
+use super::metrics::Histogram;
+use super::queue::{Bottleneck, Red, Service};
+use super::receiver::Receiver;
+use super::rng::{Stream, StreamKind, derive_seed};
+use super::sender::{Sender, SenderConfig, Sent, check_window};
+use super::series::{FlowSample, Recorder};
+use super::udp::Udp;
+use crate::error::SimError;
+use crate::report::{FlowReport, LinkReport, Report, jain_index};
+use crate::scenario::{CrossTraffic, QueueDiscipline, Scenario};
+use cclab_algorithms::{Bytes, Duration, FlowContext, Registry, Time};
+
+/// The default step: min(1 ms, smallest base RTT / 20) (the rule; 20 steps per RTT
+/// keep the loop delay's quantisation small while the cost stays per step, not per packet).
+pub fn default_step(scenario: &Scenario) -> Duration {
+    let min_rtt = scenario.flows.iter().map(|f| f.rtt).min().unwrap_or(Duration::from_millis(20));
+    Duration::from_millis(1).min(Duration::from_nanos(min_rtt.as_nanos() / 20)).max(Duration::from_nanos(1))
+}
+
+/// A flow and everything the engine keeps for it.
+struct FlowState {
+    sender: Sender,
+    receiver: Receiver,
+    line: DelayLine,
+    loss: RandomLoss,
+    syn_rng: Stream,
+    size: Option<f64>,
+    /// Wire bytes per payload byte: (MSS + headers) / MSS.
+    wire_per_payload: f64,
+    /// Wire bytes of a full packet.
+    packet: f64,
+    /// Base RTT plus one packet's serialisation at the bottleneck, seconds: the RTT of an
+    /// empty queue.
+    fixed_rtt: f64,
+    /// The receiver reads slot k + `half` in step k: data reaches it half a base RTT
+    /// before its ACK reaches the sender.
+    half: u64,
+    // Handshake.
+    first_syn: Time,
+    syn_at: Time,
+    syn_rto: f64,
+    syn_retransmitted: bool,
+    data_at: Option<(Time, f64)>,
+    // This step.
+    sent: Sent,
+    wire: f64,
+    random_lost: f64,
+    // Metrics.
+    sent_wire: f64,
+    read_in_window: f64,
+    cwnd_integral: f64,
+    rtt: Histogram,
+    fct: Option<f64>,
+}
+
+/// The engine's whole state between steps.
+pub(crate) struct Engine<'s> {
+    scenario: &'s Scenario,
+    /// Step length.
+    dt: Duration,
+    dt_s: f64,
+    pub steps: u64,
+    /// Steps done.
+    pub k: u64,
+    warmup: Time,
+    pub queue: Bottleneck,
+    flows: Vec<FlowState>,
+    udp: Vec<Udp>,
+    /// Wire bytes each UDP source sent this step.
+    udp_sent: Vec<f64>,
+    /// The fraction of arrivals lost in the last step (queue and random), for SYNs.
+    last_loss: f64,
+    /// Queue drops (overflow and RED) not yet given to a source, packets, in [0, 1).
+    drop_debt: f64,
+    drop_rng: Stream,
+    /// Per source (flows, then UDP sources): wire bytes offered to the queue this step,
+    /// and the packets of it that are dropped.
+    offered_by: Vec<f64>,
+    drops_by: Vec<f64>,
+    /// The long-run random loss probability, which UDP sources (no feedback) lose as an
+    /// expected fraction rather than from a stream, and which SYNs draw against.
+    random_p: f64,
+    // Link metrics over [warm-up, end].
+    window_s: f64,
+    capacity: f64,
+    served: f64,
+    drops: f64,
+    arrivals: f64,
+    queue_integral: f64,
+    queue_delay: Histogram,
+    recorder: Recorder,
+}
+
+impl<'s> Engine<'s> {
+    pub fn new(scenario: &'s Scenario, registry: &Registry) -> Result<Engine<'s>, SimError> {
+        scenario.validate().map_err(SimError::Invalid)?;
+        let min_rtt = scenario.flows.iter().map(|f| f.rtt).min().unwrap_or_default();
+        let target = match scenario.fluid_step {
+            Some(s) if s.is_zero() => return Err(SimError::Invalid("fluid_step must be positive".into())),
+            // ACKs must come back at least one step after the data left.
+            Some(s) if s > min_rtt => {
+                return Err(SimError::Invalid(format!(
+                    "fluid_step ({s}) must not exceed the smallest base RTT ({min_rtt})"
+                )));
+            }
+            Some(s) => s,
+            None => default_step(scenario),
+        };
+        // A whole number of steps covers the run exactly (to the nanosecond per step).
+        let duration = scenario.duration.as_nanos();
+        let steps = duration.div_ceil(target.as_nanos());
+        let dt = Duration::from_nanos(duration.div_ceil(steps));
+        let dt_s = dt.as_secs_f64();
+
+        let service = match &scenario.link.trace {
+            Some(t) => Service::Trace(t.clone()),
+            None => Service::Fixed(scenario.link.rate.bytes_per_sec()),
+        };
+        let capacity = scenario.capacity().bytes_per_sec();
+        let first_packet = scenario.flows[0].packet_size();
+        // "Zero means only the packet in service": the fluid holds at least one packet.
+        let buffer = scenario.buffer_bytes().as_f64().max(first_packet.as_f64());
+        let red = match &scenario.link.queue {
+            QueueDiscipline::DropTail => None,
+            QueueDiscipline::Red(p) => {
+                let bdp = scenario.bdp();
+                Some(Red::new(
+                    p,
+                    p.min_threshold.resolve(first_packet, bdp).as_f64(),
+                    p.max_threshold.resolve(first_packet, bdp).as_f64(),
+                ))
+            }
+        };
+        let queue = Bottleneck { q: 0.0, buffer, service, red };
+        let max_queue_delay = buffer / capacity.max(1.0);
+
+        let mut flows = Vec::with_capacity(scenario.flows.len());
+        for (i, f) in scenario.flows.iter().enumerate() {
+            let factory = registry
+                .configure(&f.algorithm, &f.params)
+                .map_err(|error| SimError::Algorithm { flow: i, error })?;
+            let ctx = FlowContext::new(f.mss)
+                .with_initial_cwnd(Bytes::segments(u64::from(f.initial_window), f.mss))
+                .with_seed(derive_seed(scenario.seed, StreamKind::Controller, i));
+            let cc = factory.build(&ctx);
+            check_window(cc.as_ref()).map_err(|message| SimError::BadController {
+                flow: i,
+                algorithm: f.algorithm.clone(),
+                message,
+            })?;
+            let packet = f.packet_size().as_f64();
+            let base = f.rtt.as_secs_f64();
+            let fixed_rtt = base + packet / capacity.max(1.0);
+            let mut start_rng = Stream::new(scenario.seed, StreamKind::Start, i);
+            let offset = scenario.jitter.start_offset.mul_f64(start_rng.uniform());
+            let first_syn = f.start + offset;
+            let size = f.size.map(Bytes::as_f64);
+            let sender = Sender::new(
+                cc,
+                SenderConfig {
+                    mss: f.mss,
+                    size,
+                    min_rto: f.min_rto.as_secs_f64(),
+                    granularity: dt_s,
+                    rwnd: f.receiver.buffer.as_f64(),
+                },
+            );
+            let horizon = ((fixed_rtt + max_queue_delay) / dt_s).ceil() as usize + 2;
+            flows.push(FlowState {
+                sender,
+                receiver: Receiver::new(
+                    f.receiver.buffer.as_f64(),
+                    f.receiver.read_rate.map(|r| r.bytes_per_sec()),
+                ),
+                line: DelayLine::new(horizon),
+                loss: RandomLoss::new(&scenario.link.loss, Stream::new(scenario.seed, StreamKind::Loss, i)),
+                syn_rng: Stream::new(scenario.seed, StreamKind::Syn, i),
+                size,
+                wire_per_payload: packet / f.mss.as_f64(),
+                packet,
+                fixed_rtt,
+                half: (base / dt_s / 2.0).floor() as u64,
+                first_syn,
+                syn_at: first_syn,
+                // RFC 6298 (2.1): the SYN's timer starts at 1 s and doubles.
+                syn_rto: 1.0,
+                syn_retransmitted: false,
+                data_at: None,
+                sent: Sent::default(),
+                wire: 0.0,
+                random_lost: 0.0,
+                sent_wire: 0.0,
+                read_in_window: 0.0,
+                cwnd_integral: 0.0,
+                rtt: Histogram::new(fixed_rtt, dt_s / 64.0),
+                fct: None,
+            });
+        }
+        let end = Time::ZERO + scenario.duration;
+        let udp = scenario
+            .cross_traffic
+            .iter()
+            .enumerate()
+            .map(|(i, CrossTraffic::Udp(u))| Udp::new(u, end, Stream::new(scenario.seed, StreamKind::Udp, i)))
+            .collect();
+        let random_p = RandomLoss::mean_probability(&scenario.link.loss);
+        Ok(Engine {
+            scenario,
+            dt,
+            dt_s,
+            steps,
+            k: 0,
+            warmup: Time::ZERO + scenario.warmup,
+            queue,
+            flows,
+            udp,
+            udp_sent: vec![0.0; scenario.cross_traffic.len()],
+            last_loss: 0.0,
+            drop_debt: 0.0,
+            drop_rng: Stream::new(scenario.seed, StreamKind::Drops, 0),
+            offered_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
+            drops_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
+            random_p,
+            window_s: 0.0,
+            capacity: 0.0,
+            served: 0.0,
+            drops: 0.0,
+            arrivals: 0.0,
+            queue_integral: 0.0,
+            queue_delay: Histogram::new(0.0, dt_s / 64.0),
+            recorder: Recorder::new(scenario.trace_interval, scenario.flows.len()),
+        })
+    }
+
+    /// Payload bytes flow `i` has sent (new data), its receiver has received, its
+    /// sender has seen ACKed, and its application has read.
+    #[cfg(test)]
+    pub fn flow_counters(&self, i: usize) -> [f64; 4] {
+        let f = &self.flows[i];
+        [f.sender.sent_new, f.receiver.received, f.sender.acked, f.receiver.read]
+    }
+
+    /// One step: the interval (k·dt, (k+1)·dt].
+    pub fn step(&mut self) -> Result<(), SimError> {
+        let k = self.k;
+        let t0 = Time::from_nanos(k * self.dt.as_nanos());
+        let now = t0 + self.dt;
+        let dt = self.dt_s;
+        let in_window = t0 >= self.warmup;
+        let q_start = self.queue.q;
+        let capacity = self.queue.service.capacity(t0, now);
+
+        for (i, f) in self.flows.iter_mut().enumerate() {
+            let bad = |message: String| SimError::BadController {
+                flow: i,
+                algorithm: self.scenario.flows[i].algorithm.clone(),
+                message,
+            };
+            handshake(f, now, &self.queue, q_start, self.last_loss, self.random_p);
+
+            // The receiver: data that reaches it now comes back to the sender `half`
+            // steps later, carrying the window it advertises now.
+            let slot = f.line.get_mut(k + f.half);
+            let read = f.receiver.step(slot.acked(), dt);
+            slot.rwnd = Some(f.receiver.rwnd());
+            if in_window {
+                f.read_in_window += read;
+            }
+            if let (Some(size), None) = (f.size, f.fct) {
+                if f.receiver.read >= size - 1e-6 {
+                    f.fct = Some(now.since(f.first_syn).as_secs_f64());
+                }
+            }
+
+            let slot = f.line.take(k);
+            if let Some((rtt, bytes)) = f.sender.on_slot(&slot, now, f.fixed_rtt).map_err(bad)? {
+                if in_window {
+                    f.rtt.add(rtt, bytes);
+                }
+            }
+            f.sender.check_rto(now).map_err(bad)?;
+            f.sent = f.sender.send(now, dt, f.wire_per_payload);
+            f.wire = (f.sent.new + f.sent.retx) * f.wire_per_payload;
+            f.sent_wire += f.wire;
+            f.random_lost = (f.loss.lost(f.wire / f.packet) * f.packet).min(f.wire);
+            if in_window {
+                f.cwnd_integral += f.sender.cc.cwnd().in_segments(self.scenario.flows[i].mss) * dt;
+            }
+        }
+        let nflows = self.flows.len();
+        for (j, f) in self.flows.iter().enumerate() {
+            self.offered_by[j] = f.wire - f.random_lost;
+        }
+        let mut udp_packets = 0.0;
+        for (j, u) in self.udp.iter_mut().enumerate() {
+            let w = u.send(t0, now);
+            udp_packets += w / u.packet;
+            self.udp_sent[j] = w;
+            self.offered_by[nflows + j] = w * (1.0 - self.random_p);
+        }
+
+        // Random loss first (on arrival), then RED's early drop, then drop-tail overflow.
+        let offered: f64 = self.offered_by.iter().sum();
+        let mut red_drop = 0.0;
+        if let Some(red) = &mut self.queue.red {
+            let packet = self.flows[0].packet;
+            let idle = (capacity - q_start - offered).max(0.0) / packet;
+            red.update(q_start, offered / packet, if q_start <= 0.0 { idle } else { 0.0 });
+            red_drop = red.drop_fraction();
+        }
+        let served = self.queue.serve(offered * (1.0 - red_drop), capacity);
+        let keep = (1.0 - red_drop) * served.accepted;
+        let q_end = self.queue.q;
+        let d0 = self.queue.service.drain_time(t0, q_start);
+        let d1 = self.queue.service.drain_time(now, q_end);
+        self.attribute_drops(1.0 - keep);
+
+        let mut dropped_packets = 0.0;
+        let mut arrived_packets = udp_packets;
+        for (j, f) in self.flows.iter_mut().enumerate() {
+            if f.wire <= 0.0 {
+                continue;
+            }
+            let queue_dropped = (self.drops_by[j] * f.packet).min(self.offered_by[j]);
+            let accepted = self.offered_by[j] - queue_dropped;
+            let share = accepted / f.wire;
+            let batch = Batch {
+                acked_new: f.sent.new * share,
+                acked_retx: f.sent.retx * share,
+                lost_new: f.sent.new * (1.0 - share),
+                lost_retx: f.sent.retx * (1.0 - share),
+            };
+            // A FIFO serves the step's arrivals in order: the first byte leaves after d0,
+            // the last after dt + d1; the ACKs follow one fixed RTT later.
+            let x0 = k as f64 + (f.fixed_rtt + d0) / dt;
+            let x1 = k as f64 + 1.0 + (f.fixed_rtt + d1) / dt;
+            f.line.spread(Span { x0, x1, d0, d1 }, batch, f.sender.sent_total, k + 1);
+            dropped_packets += (f.wire - accepted) / f.packet;
+            arrived_packets += f.wire / f.packet;
+        }
+        for (j, u) in self.udp.iter().enumerate() {
+            let offered = self.offered_by[nflows + j];
+            let queue_dropped = (self.drops_by[nflows + j] * u.packet).min(offered);
+            dropped_packets += (self.udp_sent[j] - offered + queue_dropped) / u.packet;
+        }
+        self.last_loss = 1.0 - keep;
+
+        if in_window {
+            self.window_s += dt;
+            self.capacity += capacity;
+            self.served += served.served;
+            self.drops += dropped_packets;
+            self.arrivals += arrived_packets;
+            self.queue_integral += 0.5 * (q_start + q_end) * dt;
+            self.queue_delay.add(0.5 * (d0 + d1), offered * keep);
+        }
+        if self.recorder.due(now) {
+            let scenario = self.scenario;
+            let samples = self.flows.iter().zip(&scenario.flows).map(|(f, spec)| FlowSample {
+                cwnd_segments: f.sender.cc.cwnd().in_segments(spec.mss),
+                sent_wire: f.sent_wire,
+                read: f.receiver.read,
+                srtt: f.sender.srtt.unwrap_or(0.0),
+                cc: f.sender.cc.as_ref(),
+            });
+            self.recorder.record(now, q_end, samples);
+        }
+        self.k += 1;
+        Ok(())
+    }
+
+    /// Turns the fluid's queue drops (a fraction `lost` of every source's offered bytes)
+    /// into whole packets of chosen sources, as a packet queue drops whole packets of
+    /// whichever flow's packets arrive when it is full. Without this every flow would lose
+    /// a sliver of a packet in the same step and all would halve together; with it a flow
+    /// gets loss indications at the rate (its packet rate) x (drop probability), the Poisson
+    /// loss process of the MGT model (reference §3.9), and seeds decide which flows lose.
+    ///
+    /// The expected packets, plus the remainder carried from earlier steps, are rounded
+    /// down to n; n is shared in proportion to the expectations, whole parts first, and
+    /// the fractional parts by systematic sampling (one uniform draw: a source with
+    /// fraction f gets one more with probability f), so a step costs O(sources) whatever
+    /// the number of drops.
+    fn attribute_drops(&mut self, lost: f64) {
+        let packets = |j: usize| {
+            if j < self.flows.len() { self.flows[j].packet } else { self.udp[j - self.flows.len()].packet }
+        };
+        let mut expected = 0.0;
+        for j in 0..self.offered_by.len() {
+            self.drops_by[j] = self.offered_by[j] * lost / packets(j);
+            expected += self.drops_by[j];
+        }
+        self.drop_debt += expected;
+        let n = self.drop_debt.floor();
+        self.drop_debt -= n;
+        if expected <= 0.0 {
+            return;
+        }
+        let scale = n / expected;
+        let mut point = self.drop_rng.uniform();
+        let mut cumulative = 0.0;
+        for j in 0..self.drops_by.len() {
+            let e = self.drops_by[j] * scale;
+            let whole = e.floor();
+            cumulative += e - whole;
+            let mut extra = 0.0;
+            while point < cumulative - 1e-12 {
+                extra += 1.0;
+                point += 1.0;
+            }
+            let wanted = whole + extra;
+            // A source cannot lose more than it sent; what it cannot lose stays owed.
+            let most = self.offered_by[j] / packets(j);
+            self.drops_by[j] = wanted.min(most);
+            self.drop_debt += (wanted - self.drops_by[j]).max(0.0);
+        }
+    }
+
+    /// The report of a finished run.
+    pub fn finish(self) -> Report {
+        let window = self.window_s.max(1e-12);
+        let flows: Vec<FlowReport> = self
+            .flows
+            .iter()
+            .zip(&self.scenario.flows)
+            .map(|(f, spec)| FlowReport {
+                algorithm: spec.algorithm.clone(),
+                group: spec.group,
+                base_rtt_ms: spec.rtt.as_millis_f64(),
+                goodput_mbps: f.read_in_window * 8.0 / window / 1e6,
+                delivered_bytes: f.receiver.read.floor() as u64,
+                retransmits: (f.sender.retransmitted / spec.mss.as_f64()).round() as u64,
+                timeouts: f.sender.timeouts,
+                rtt_mean_ms: f.rtt.mean() * 1e3,
+                rtt_p50_ms: f.rtt.quantile(0.50) * 1e3,
+                rtt_p95_ms: f.rtt.quantile(0.95) * 1e3,
+                rtt_p99_ms: f.rtt.quantile(0.99) * 1e3,
+                mean_cwnd_segments: f.cwnd_integral / window,
+                fct_s: f.fct,
+            })
+            .collect();
+        let goodputs: Vec<f64> = flows.iter().map(|f| f.goodput_mbps).collect();
+        let link = LinkReport {
+            utilization: if self.capacity > 0.0 { self.served / self.capacity } else { 0.0 },
+            drops: self.drops.round() as u64,
+            loss_rate: if self.arrivals > 0.0 { self.drops / self.arrivals } else { 0.0 },
+            queue_delay_mean_ms: self.queue_delay.mean() * 1e3,
+            queue_delay_p50_ms: self.queue_delay.quantile(0.50) * 1e3,
+            queue_delay_p95_ms: self.queue_delay.quantile(0.95) * 1e3,
+            queue_delay_p99_ms: self.queue_delay.quantile(0.99) * 1e3,
+            mean_queue_bytes: self.queue_integral / window,
+        };
+        Report {
+            engine: "fluid".into(),
+            jain_index: jain_index(&goodputs),
+            flows,
+            link,
+            series: self.recorder.finish(),
+            work: self.k,
+        }
+    }
+}
+
+/// The three-way handshake: the SYN crosses the bottleneck when the flow opens (lost with
+/// the probability the last step's arrivals were lost, random loss included; then it is
+/// resent after 1 s, 2 s, ... as RFC 6298 (2.1) and (5.5) say), and data may flow one
+/// round trip after the SYN that got through (reference §1.12: the client sends data with
+/// the third segment).
+fn handshake(f: &mut FlowState, now: Time, queue: &Bottleneck, q: f64, last_loss: f64, random_p: f64) {
+    if f.sender.established {
+        return;
+    }
+    if f.data_at.is_none() && f.syn_at <= now {
+        let p = 1.0 - (1.0 - last_loss) * (1.0 - random_p);
+        if f.syn_rng.uniform() < p {
+            f.syn_at += Duration::from_secs_f64(f.syn_rto);
+            f.syn_rto *= 2.0;
+            f.syn_retransmitted = true;
+        } else {
+            let rtt = f.fixed_rtt + queue.service.drain_time(f.syn_at, q);
+            f.data_at = Some((f.syn_at + Duration::from_secs_f64(rtt), rtt));
+        }
+    }
+    if let Some((at, rtt)) = f.data_at {
+        if at <= now {
+            f.sender.establish(if f.syn_retransmitted { None } else { Some(rtt) });
+        }
+    }
+}

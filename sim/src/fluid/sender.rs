@@ -1,0 +1,424 @@
+//! The fluid TCP sender of one flow: the window rule, loss detection and recovery, the RTO
+//! timer and the RTT estimator, driving the flow's controller with aggregated events.
+//!
+//! Byte counters are f64 payload bytes (a fluid carries fractions of segments):
+//! * `sent_new` is SND.NXT: new bytes sent; `acked` is SND.UNA in the sense the controllers
+//!   use it (bytes acknowledged so far; the fluid does not order bytes, so cumulative and
+//!   SACKed bytes are one count), always ≤ `sent_new`.
+//! * `pipe` is RFC 6675's pipe: sent and neither acknowledged nor marked lost.
+//! * `sent_total` counts every byte sent, new or retransmitted; a delay-line slot carries
+//!   the largest value of it among its data (its "mark"), which orders data by send time.
+//!
+//! Loss detection (RFC 6675 IsLost with DupThresh = 3): a loss revealed by a slot waits as
+//! `pending` until 3 segments' worth of ACKs have arrived with or after it; then it is
+//! marked lost, leaves the pipe and joins the retransmission queue. A flow that loses so
+//! much that fewer than 3 segments come back (a whole window) gets no detection and waits
+//! for its RTO, as a packet sender would.
+//!
+//! Recovery episodes: the first detection outside an episode calls `on_congestion` and
+//! opens an episode with the current `sent_total` as its mark. Losses of data sent before
+//! the mark belong to it; losses of data sent after it are kept for the next episode. The
+//! episode ends, with `on_recovery_exit`, when the ACKs have come back past the mark and
+//! its holes are repaired (their retransmissions acknowledged): one RTT after the event
+//! when the retransmissions go out at once, later when the window holds them back. So a
+//! flow has at most one congestion event per RTT, as a SACK sender has one per window.
+//!
+//! RTO (RFC 6298 with the flow's floor): RTO = max(min_rto, SRTT + max(G, 4·RTTVAR)),
+//! G = one step, doubled per consecutive expiry up to 120 s (Linux TCP_RTO_MAX). The
+//! timer runs while the pipe is not empty, restarted by every ACK of new data. On expiry
+//! every loss not yet detected is marked lost, the controller's `on_rto` runs and a Loss
+//! episode starts (Linux's Loss state: ACKs are not "in recovery", slow start runs), ended
+//! like a recovery episode with `on_recovery_exit(after_rto)`. Data still on its way is not
+//! marked lost (no spurious retransmissions); it keeps the pipe full until it is ACKed.
+
+use super::delay_line::Slot;
+use cclab_algorithms::{
+    Ack, Bytes, Congestion, CongestionControl, CongestionKind, Duration, RecoveryExit, Rto, Time,
+};
+
+/// RFC 6675 DupThresh, in segments.
+pub(crate) const DUP_THRESH: f64 = 3.0;
+/// Linux TCP_RTO_MAX.
+const RTO_MAX: f64 = 120.0;
+/// Byte amounts below this are rounding noise of the fluid.
+const EPS: f64 = 1e-6;
+/// A window above this (1 TB) is a controller bug, not a window.
+const MAX_WINDOW: u64 = 1_000_000_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Episode {
+    /// `sent_total` when it began.
+    mark: f64,
+    after_rto: bool,
+}
+
+/// Per-flow constants the sender needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SenderConfig {
+    pub mss: Bytes,
+    /// Bytes to send; `None` = unlimited.
+    pub size: Option<f64>,
+    /// RTO floor, seconds.
+    pub min_rto: f64,
+    /// Clock granularity G of RFC 6298: one step, seconds.
+    pub granularity: f64,
+    /// Initial advertised window (the receive buffer), bytes.
+    pub rwnd: f64,
+}
+
+/// What one step's send did, payload bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Sent {
+    pub new: f64,
+    pub retx: f64,
+}
+
+/// One flow's sender.
+pub(crate) struct Sender {
+    pub cc: Box<dyn CongestionControl>,
+    cfg: SenderConfig,
+    mss_f: f64,
+    /// Data may flow (the handshake is done).
+    pub established: bool,
+
+    pub sent_new: f64,
+    pub sent_total: f64,
+    /// Bytes retransmitted over the run.
+    pub retransmitted: f64,
+    pub acked: f64,
+    /// Whole bytes already reported to the controller as acked.
+    acked_reported: u64,
+    pub pipe: f64,
+
+    /// Losses revealed but not yet detected: of data sent before the open episode's mark,
+    /// after it, and of retransmissions.
+    pending_old: f64,
+    pending_new: f64,
+    pending_retx: f64,
+    /// ACKed bytes seen with or since the oldest pending loss.
+    acked_since_loss: f64,
+    /// Bytes marked lost and not yet retransmitted.
+    pub retx_queue: f64,
+    /// Marked-lost bytes whose retransmission is not yet ACKed: of the open episode, and
+    /// of data sent after its mark (they open the next one).
+    holes_old: f64,
+    holes_new: f64,
+    /// RFC 6675 §5 (3): the first retransmission of an episode goes out at once, whatever
+    /// the window.
+    fast_retransmit: f64,
+    episode: Option<Episode>,
+    /// The largest mark among the slots that came back.
+    returned_mark: f64,
+
+    /// RFC 6298 state, seconds.
+    pub srtt: Option<f64>,
+    rttvar: f64,
+    pub min_rtt: f64,
+    rto: f64,
+    backoff: u32,
+    consecutive_rto: u32,
+    /// When the RTO timer was (re)started.
+    timer_from: Time,
+    pub timeouts: u64,
+
+    pub rwnd: f64,
+    /// The last send was limited by cwnd (Linux `tcp_is_cwnd_limited`).
+    cwnd_limited: bool,
+}
+
+/// Why a controller's window is unusable.
+pub(crate) fn check_window(cc: &dyn CongestionControl) -> Result<(), String> {
+    let cwnd = cc.cwnd().as_u64();
+    if cwnd == 0 {
+        Err("cwnd is zero".into())
+    } else if cwnd > MAX_WINDOW {
+        Err(format!("cwnd is {cwnd} bytes, above 1 TB"))
+    } else {
+        Ok(())
+    }
+}
+
+impl Sender {
+    pub fn new(cc: Box<dyn CongestionControl>, cfg: SenderConfig) -> Sender {
+        Sender {
+            cc,
+            mss_f: cfg.mss.as_f64(),
+            cfg,
+            established: false,
+            sent_new: 0.0,
+            sent_total: 0.0,
+            retransmitted: 0.0,
+            acked: 0.0,
+            acked_reported: 0,
+            pipe: 0.0,
+            pending_old: 0.0,
+            pending_new: 0.0,
+            pending_retx: 0.0,
+            acked_since_loss: 0.0,
+            retx_queue: 0.0,
+            holes_old: 0.0,
+            holes_new: 0.0,
+            fast_retransmit: 0.0,
+            episode: None,
+            returned_mark: 0.0,
+            srtt: None,
+            rttvar: 0.0,
+            min_rtt: f64::INFINITY,
+            // RFC 6298 (2.1): 1 s before any sample.
+            rto: 1.0,
+            backoff: 0,
+            consecutive_rto: 0,
+            timer_from: Time::ZERO,
+            timeouts: 0,
+            rwnd: cfg.rwnd,
+            cwnd_limited: true,
+        }
+    }
+
+    /// The handshake completed. `rtt` is the SYN's round trip, a valid first sample unless
+    /// the SYN was retransmitted (Karn), in which case RFC 6298 (5.7) starts data with a
+    /// 3 s RTO.
+    pub fn establish(&mut self, rtt: Option<f64>) {
+        self.established = true;
+        match rtt {
+            Some(r) => self.sample_rtt(r),
+            None => self.rto = 3.0,
+        }
+    }
+
+    pub fn in_recovery(&self) -> bool {
+        self.episode.is_some_and(|e| !e.after_rto)
+    }
+
+    /// RFC 6298 (2.2)–(2.3), one sample per step (an aggregated ACK), α = 1/8, β = 1/4.
+    fn sample_rtt(&mut self, r: f64) {
+        match self.srtt {
+            None => {
+                self.srtt = Some(r);
+                self.rttvar = r / 2.0;
+            }
+            Some(s) => {
+                self.rttvar = 0.75 * self.rttvar + 0.25 * (s - r).abs();
+                self.srtt = Some(0.875 * s + 0.125 * r);
+            }
+        }
+        let srtt = self.srtt.unwrap_or(r);
+        self.rto = (srtt + (4.0 * self.rttvar).max(self.cfg.granularity)).max(self.cfg.min_rto).min(RTO_MAX);
+        self.min_rtt = self.min_rtt.min(r);
+    }
+
+    // Rounded with casts (which saturate, and map NaN and negatives to 0) rather than
+    // f64::round, a library call on baseline x86-64 that showed in profiles.
+    fn dur(s: f64) -> Duration {
+        Duration::from_nanos((s * 1e9 + 0.5) as u64)
+    }
+
+    fn bytes(b: f64) -> Bytes {
+        Bytes::new((b + 0.5) as u64)
+    }
+
+    /// Processes what came back in one step: `slot`, at `now`, with `base` the fixed part
+    /// of the RTT (propagation and serialisation), seconds. Returns the RTT sample, if any,
+    /// and the acked bytes it covers.
+    pub fn on_slot(&mut self, slot: &Slot, now: Time, base: f64) -> Result<Option<(f64, f64)>, String> {
+        if let Some(r) = slot.rwnd {
+            self.rwnd = r;
+        }
+        if !self.established || slot.is_empty() {
+            return Ok(None);
+        }
+        let acked = slot.acked();
+        let prior_pipe = self.pipe;
+        self.returned_mark = self.returned_mark.max(slot.mark);
+        self.pipe = (self.pipe - acked).max(0.0);
+        self.acked = (self.acked + acked).min(self.sent_new);
+        self.repair(slot.acked_retx);
+
+        // Losses this slot reveals wait for DupThresh segments of ACKs.
+        let lost = slot.lost();
+        if lost > 0.0 {
+            let before_mark = self.episode.is_some_and(|e| slot.lost_mark <= e.mark);
+            if before_mark {
+                self.pending_old += slot.lost_new;
+            } else {
+                self.pending_new += slot.lost_new;
+            }
+            self.pending_retx += slot.lost_retx;
+        }
+        if self.pending() > 0.0 {
+            self.acked_since_loss += acked;
+        }
+
+        self.try_exit(now, prior_pipe)?;
+        if self.pending() > EPS && self.acked_since_loss >= DUP_THRESH * self.mss_f {
+            self.detect(now, prior_pipe)?;
+        }
+
+        if acked <= 0.0 {
+            return Ok(None);
+        }
+        // RFC 6298 (5.3): an ACK of new data restarts the timer; the backoff collapses.
+        self.timer_from = now;
+        self.backoff = 0;
+        self.consecutive_rto = 0;
+        // With timestamps (the 52 header bytes include them) every ACK gives a valid
+        // sample, retransmissions included (RFC 7323), so Karn's rule does not apply.
+        let rtt = base + slot.delay_weighted / acked;
+        self.sample_rtt(rtt);
+
+        let total = Self::bytes(self.acked).as_u64();
+        let newly = total.saturating_sub(self.acked_reported);
+        if newly > 0 {
+            self.acked_reported = total;
+            let mut ack = Ack::new(now, Bytes::new(newly), self.cfg.mss);
+            ack.rtt = Some(Self::dur(rtt));
+            ack.min_rtt = Self::dur(self.min_rtt);
+            ack.srtt = Self::dur(self.srtt.unwrap_or(rtt));
+            ack.bytes_in_flight = Self::bytes(self.pipe);
+            ack.prior_in_flight = Self::bytes(prior_pipe);
+            ack.delivered = Bytes::new(total);
+            ack.snd_una = total;
+            ack.snd_nxt = Self::bytes(self.sent_new).as_u64().max(total);
+            ack.in_recovery = self.in_recovery();
+            ack.cwnd_limited = self.cwnd_limited;
+            self.cc.on_ack(&ack);
+            check_window(self.cc.as_ref())?;
+        }
+        Ok(Some((rtt, acked)))
+    }
+
+    fn pending(&self) -> f64 {
+        self.pending_old + self.pending_new + self.pending_retx
+    }
+
+    /// Retransmissions ACKed fill the oldest holes first (the retransmission queue is
+    /// served in the order losses were marked).
+    fn repair(&mut self, bytes: f64) {
+        let old = bytes.min(self.holes_old);
+        self.holes_old -= old;
+        self.holes_new = (self.holes_new - (bytes - old)).max(0.0);
+    }
+
+    /// Ends the episode once the ACKs are past its mark and its holes are repaired; holes
+    /// left from data sent after the mark open the next one at once.
+    fn try_exit(&mut self, now: Time, prior_pipe: f64) -> Result<(), String> {
+        let Some(ep) = self.episode else { return Ok(()) };
+        if self.returned_mark < ep.mark || self.holes_old > EPS || self.pending_old > EPS {
+            return Ok(());
+        }
+        let mut ev = RecoveryExit::new(now, Self::bytes(self.pipe), self.cfg.mss);
+        ev.after_rto = ep.after_rto;
+        self.cc.on_recovery_exit(&ev);
+        check_window(self.cc.as_ref())?;
+        self.episode = None;
+        self.holes_old = 0.0;
+        if self.holes_new > EPS {
+            let lost = std::mem::take(&mut self.holes_new);
+            self.holes_old = lost;
+            self.congestion(now, prior_pipe, lost)?;
+        }
+        Ok(())
+    }
+
+    /// Marks the pending losses lost; outside an episode that is a congestion event.
+    fn detect(&mut self, now: Time, prior_pipe: f64) -> Result<(), String> {
+        let lost = self.pending();
+        self.pipe = (self.pipe - lost).max(0.0);
+        self.retx_queue += lost;
+        if self.episode.is_some() {
+            self.holes_old += self.pending_old;
+            self.holes_new += self.pending_new;
+        } else {
+            self.holes_old += self.pending_old + self.pending_new;
+        }
+        self.pending_old = 0.0;
+        self.pending_new = 0.0;
+        self.pending_retx = 0.0;
+        self.acked_since_loss = 0.0;
+        if self.episode.is_none() {
+            self.congestion(now, prior_pipe, lost)?;
+        }
+        Ok(())
+    }
+
+    fn congestion(&mut self, now: Time, flight: f64, lost: f64) -> Result<(), String> {
+        let mut ev = Congestion::new(now, CongestionKind::Loss, Self::bytes(flight), self.cfg.mss);
+        ev.lost = Self::bytes(lost);
+        ev.srtt = Self::dur(self.srtt.unwrap_or(0.0));
+        ev.min_rtt = Self::dur(if self.min_rtt.is_finite() { self.min_rtt } else { 0.0 });
+        self.cc.on_congestion(&ev);
+        check_window(self.cc.as_ref())?;
+        self.episode = Some(Episode { mark: self.sent_total, after_rto: false });
+        self.fast_retransmit = self.mss_f.min(self.retx_queue);
+        Ok(())
+    }
+
+    /// Fires the RTO if it is due at `now`.
+    pub fn check_rto(&mut self, now: Time) -> Result<bool, String> {
+        if !self.established || self.pipe <= EPS {
+            return Ok(false);
+        }
+        let timeout = (self.rto * f64::from(1u32 << self.backoff.min(16))).min(RTO_MAX);
+        if now.since(self.timer_from).as_secs_f64() < timeout {
+            return Ok(false);
+        }
+        self.consecutive_rto += 1;
+        self.timeouts += 1;
+        let mut ev = Rto::new(now, Self::bytes(self.pipe), self.cfg.mss);
+        ev.consecutive = self.consecutive_rto;
+        self.cc.on_rto(&ev);
+        check_window(self.cc.as_ref())?;
+        let lost = self.pending();
+        self.pipe = (self.pipe - lost).max(0.0);
+        self.retx_queue += lost;
+        self.holes_old += self.holes_new + self.pending_old + self.pending_new;
+        self.holes_new = 0.0;
+        self.pending_old = 0.0;
+        self.pending_new = 0.0;
+        self.pending_retx = 0.0;
+        self.acked_since_loss = 0.0;
+        self.fast_retransmit = 0.0;
+        self.episode = Some(Episode { mark: self.sent_total, after_rto: true });
+        if self.rto * f64::from(1u32 << self.backoff.min(16)) < RTO_MAX {
+            self.backoff += 1;
+        }
+        self.timer_from = now;
+        Ok(true)
+    }
+
+    /// Sends for one step of `dt` seconds: retransmissions first, then new data, as much
+    /// as min(cwnd, rwnd) − pipe allows (and the pacing rate, if the controller has one).
+    pub fn send(&mut self, now: Time, dt: f64, wire_per_payload: f64) -> Sent {
+        if !self.established {
+            return Sent::default();
+        }
+        let cwnd = self.cc.cwnd().as_f64();
+        let window = cwnd.min(self.rwnd);
+        let mut allowance = (window - self.pipe).max(0.0);
+        let window_allowance = allowance;
+        if let Some(rate) = self.cc.pacing_rate() {
+            allowance = allowance.min(rate.bytes_per_sec() * dt / wire_per_payload);
+        }
+        let available = self.cfg.size.map_or(f64::INFINITY, |s| (s - self.sent_new).max(0.0));
+        let forced = std::mem::take(&mut self.fast_retransmit).min(self.retx_queue);
+        let retx = (forced + (self.retx_queue - forced).min(allowance)).min(self.retx_queue);
+        let new = (allowance - (retx - forced)).max(0.0).min(available);
+        // Linux tcp_is_cwnd_limited: the window, not the receiver or the application,
+        // held the sender back; in slow start also while cwnd < 2 x in flight.
+        let demand = self.retx_queue + available;
+        let after = self.pipe + retx + new;
+        let ssthresh = self.cc.ssthresh().as_f64();
+        self.cwnd_limited =
+            (cwnd <= self.rwnd && demand > window_allowance + EPS) || (cwnd < ssthresh && cwnd < 2.0 * after);
+        if retx + new > 0.0 && self.pipe <= EPS {
+            // RFC 6298 (5.1): sending into an empty pipe starts the timer.
+            self.timer_from = now;
+        }
+        self.pipe = after;
+        self.sent_total += retx + new;
+        self.sent_new += new;
+        self.retx_queue -= retx;
+        self.retransmitted += retx;
+        Sent { new, retx }
+    }
+}
