@@ -15,16 +15,16 @@
 //!    acknowledged bytes (possibly many segments; the controllers count bytes), one RTT
 //!    sample (base RTT + one packet's serialisation + the byte-weighted queueing delay the
 //!    data saw), bytes in flight, delivered bytes, SND.UNA / SND.NXT as byte counters and
-//!    whether the sender is in recovery ([`sender`] has the loss, recovery and RTO rules).
+//!    whether the sender is in recovery (`sender.rs` has the loss, recovery and RTO rules).
 //! 3. **Sending.** Each sender sends retransmissions, then new data, up to
 //!    min(cwnd, rwnd) − in flight (and its pacing rate, if the controller has one).
 //!    Because the sender is ACK-clocked, it sends min(cwnd, rwnd)/RTT(t) on average with
 //!    RTT(t) = base + q/C — the rate of the Misra–Gong–Towsley model (reference §3.9) — but
 //!    it also keeps the packet sender's bursts: slow start doubles the window every round
 //!    trip (reference §3.11), where the pure rate form would grow by only e^Ω ≈ 1.76.
-//! 4. **The bottleneck.** Random loss hits arrivals first (per flow, see [`loss`]); RED
+//! 4. **The bottleneck.** Random loss hits arrivals first (per flow, see `loss.rs`); RED
 //!    drops early from its average queue; the queue then integrates
-//!    dq/dt = Σ arrival rates − C, clipped to [0, buffer] (see [`queue`]). Drop-tail
+//!    dq/dt = Σ arrival rates − C, clipped to [0, buffer] (see `queue.rs`). Drop-tail
 //!    overflow is shared by all sources in proportion to what they sent in the step.
 //!    Capacity is the link rate, or 1500 B per Mahimahi opportunity in the step.
 //!    The queue's drops (overflow and RED) are then handed out as whole packets: the
@@ -36,7 +36,7 @@
 //!    lose, as sub-millisecond timing does in a packet queue.
 //! 5. **The delay line.** Each flow's accepted bytes leave the FIFO spread over the step's
 //!    service interval (the first after the queueing delay d(start), the last after
-//!    dt + d(end)), and their ACKs are put in the flow's [`delay_line`] one fixed RTT
+//!    dt + d(end)), and their ACKs are put in the flow's `delay_line.rs` one fixed RTT
 //!    later, together with the lost bytes, which those same ACKs reveal.
 //!
 //! Flows open with a SYN (lost like data; resent after 1 s, 2 s, ...); data flows one
@@ -60,7 +60,7 @@
 //!   per-packet send jitter (the start offsets still differ per seed), sequence order at
 //!   the receiver (received bytes are readable at once).
 //! * RED drops a fraction 2·p_b/(1 + p_b) of arrivals, FJ93's rate with its count-based
-//!   spacing (see [`queue::Red::drop_fraction`]).
+//!   spacing (see `Red::drop_fraction` in `queue.rs`).
 //!
 //! `Report::work` is the number of steps, which depends on the duration and the step
 //! only: the engine's cost per simulated second does not grow with the link rate.
