@@ -2,6 +2,7 @@
 //! add its own algorithms and expose the full CLI.
 
 mod algorithms;
+mod compare;
 mod merge;
 mod run;
 
@@ -24,6 +25,9 @@ enum Command {
     Run(run::RunArgs),
     /// Combine the results folders of the shards of one experiment.
     Merge(merge::MergeArgs),
+    /// Run every sweep point on both engines and compare the fluid engine with the packet
+    /// engine (goodput, fairness, queueing delay); exit 1 if a case is out of tolerance.
+    CompareEngines(compare::CompareArgs),
 }
 
 /// Parses the process arguments and runs the command with `registry`.
@@ -36,5 +40,6 @@ pub fn main(registry: Registry) -> ExitCode {
         }
         Command::Run(args) => run::run(&args, &registry),
         Command::Merge(args) => merge::merge(&args),
+        Command::CompareEngines(args) => compare::compare_engines(&args, &registry),
     }
 }

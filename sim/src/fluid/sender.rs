@@ -103,8 +103,13 @@ pub(crate) struct Sender {
     /// of data sent after its mark (they open the next one).
     holes_old: f64,
     holes_new: f64,
-    /// RFC 6675 §5 (3): the first retransmission of an episode goes out at once, whatever
-    /// the window.
+    /// RFC 6675 §5 (3): the first retransmission of an episode, one segment, goes out at
+    /// once, whatever the window. The fluid may reveal that segment's loss over two steps
+    /// (a step's data comes back spread over the slots it straddles), so this is a budget
+    /// of one MSS spent as the lost bytes are marked, not just what is marked at the
+    /// event: otherwise the last sliver of the lost segment would wait for the pipe to
+    /// drain below the halved window, and the recovery would last half an RTT longer than
+    /// a packet sender's.
     fast_retransmit: f64,
     episode: Option<Episode>,
     /// The largest mark among the slots that came back.
@@ -311,6 +316,7 @@ impl Sender {
         self.cc.on_recovery_exit(&ev);
         check_window(self.cc.as_ref())?;
         self.episode = None;
+        self.fast_retransmit = 0.0;
         self.holes_old = 0.0;
         if self.holes_new > EPS {
             let lost = std::mem::take(&mut self.holes_new);
@@ -349,7 +355,7 @@ impl Sender {
         self.cc.on_congestion(&ev);
         check_window(self.cc.as_ref())?;
         self.episode = Some(Episode { mark: self.sent_total, after_rto: false });
-        self.fast_retransmit = self.mss_f.min(self.retx_queue);
+        self.fast_retransmit = self.mss_f;
         Ok(())
     }
 
@@ -400,7 +406,8 @@ impl Sender {
             allowance = allowance.min(rate.bytes_per_sec() * dt / wire_per_payload);
         }
         let available = self.cfg.size.map_or(f64::INFINITY, |s| (s - self.sent_new).max(0.0));
-        let forced = std::mem::take(&mut self.fast_retransmit).min(self.retx_queue);
+        let forced = self.fast_retransmit.min(self.retx_queue);
+        self.fast_retransmit -= forced;
         let retx = (forced + (self.retx_queue - forced).min(allowance)).min(self.retx_queue);
         let new = (allowance - (retx - forced)).max(0.0).min(available);
         // Linux tcp_is_cwnd_limited: the window, not the receiver or the application,
