@@ -1,5 +1,6 @@
 //! The step loop: flows, UDP sources, random loss, RED and the queue, one step at a time.
 
+use super::FastOrd;
 use super::delay_line::{Batch, DelayLine, Span};
 use super::loss::RandomLoss;
 use super::metrics::Histogram;
@@ -31,8 +32,12 @@ struct FlowState {
     size: Option<f64>,
     /// Wire bytes per payload byte: (MSS + headers) / MSS.
     wire_per_payload: f64,
-    /// Wire bytes of a full packet.
+    /// Wire bytes of a full packet, and its inverse (divisions per flow and step showed
+    /// in profiles).
     packet: f64,
+    inv_packet: f64,
+    /// 1 / MSS, per byte.
+    inv_mss: f64,
     /// Base RTT plus one packet's serialisation at the bottleneck, seconds: the RTT of an
     /// empty queue.
     fixed_rtt: f64,
@@ -147,7 +152,7 @@ impl<'s> Engine<'s> {
                 .with_initial_cwnd(Bytes::segments(u64::from(f.initial_window), f.mss))
                 .with_seed(derive_seed(scenario.seed, StreamKind::Controller, i));
             let cc = factory.build(&ctx);
-            check_window(cc.as_ref()).map_err(|message| SimError::BadController {
+            check_window(cc.as_ref()).map(drop).map_err(|message| SimError::BadController {
                 flow: i,
                 algorithm: f.algorithm.clone(),
                 message,
@@ -182,6 +187,8 @@ impl<'s> Engine<'s> {
                 size,
                 wire_per_payload: packet / f.mss.as_f64(),
                 packet,
+                inv_packet: 1.0 / packet,
+                inv_mss: 1.0 / f.mss.as_f64(),
                 fixed_rtt,
                 half: (base / dt_s / 2.0).floor() as u64,
                 first_syn,
@@ -266,7 +273,7 @@ impl<'s> Engine<'s> {
             // steps later, carrying the window it advertises now.
             let slot = f.line.get_mut(k + f.half);
             let read = f.receiver.step(slot.acked(), dt);
-            slot.rwnd = Some(f.receiver.rwnd());
+            slot.rwnd_or_negative = f.receiver.rwnd();
             if in_window {
                 f.read_in_window += read;
             }
@@ -286,9 +293,13 @@ impl<'s> Engine<'s> {
             f.sent = f.sender.send(now, dt, f.wire_per_payload);
             f.wire = (f.sent.new + f.sent.retx) * f.wire_per_payload;
             f.sent_wire += f.wire;
-            f.random_lost = (f.loss.lost(f.wire / f.packet) * f.packet).min(f.wire);
+            f.random_lost = if f.loss.is_none() {
+                0.0
+            } else {
+                (f.loss.lost(f.wire * f.inv_packet) * f.packet).lo(f.wire)
+            };
             if in_window {
-                f.cwnd_integral += f.sender.cc.cwnd().in_segments(self.scenario.flows[i].mss) * dt;
+                f.cwnd_integral += f.sender.cwnd() * f.inv_mss * dt;
             }
         }
         let nflows = self.flows.len();
@@ -308,7 +319,7 @@ impl<'s> Engine<'s> {
         let mut red_drop = 0.0;
         if let Some(red) = &mut self.queue.red {
             let packet = self.flows[0].packet;
-            let idle = (capacity - q_start - offered).max(0.0) / packet;
+            let idle = (capacity - q_start - offered).hi(0.0) / packet;
             red.update(q_start, offered / packet, if q_start <= 0.0 { idle } else { 0.0 });
             red_drop = red.drop_fraction();
         }
@@ -321,11 +332,12 @@ impl<'s> Engine<'s> {
 
         let mut dropped_packets = 0.0;
         let mut arrived_packets = udp_packets;
+        let inv_dt = 1.0 / dt;
         for (j, f) in self.flows.iter_mut().enumerate() {
             if f.wire <= 0.0 {
                 continue;
             }
-            let queue_dropped = (self.drops_by[j] * f.packet).min(self.offered_by[j]);
+            let queue_dropped = (self.drops_by[j] * f.packet).lo(self.offered_by[j]);
             let accepted = self.offered_by[j] - queue_dropped;
             let share = accepted / f.wire;
             let batch = Batch {
@@ -336,15 +348,15 @@ impl<'s> Engine<'s> {
             };
             // A FIFO serves the step's arrivals in order: the first byte leaves after d0,
             // the last after dt + d1; the ACKs follow one fixed RTT later.
-            let x0 = k as f64 + (f.fixed_rtt + d0) / dt;
-            let x1 = k as f64 + 1.0 + (f.fixed_rtt + d1) / dt;
+            let x0 = k as f64 + (f.fixed_rtt + d0) * inv_dt;
+            let x1 = k as f64 + 1.0 + (f.fixed_rtt + d1) * inv_dt;
             f.line.spread(Span { x0, x1, d0, d1 }, batch, f.sender.sent_total, k + 1);
-            dropped_packets += (f.wire - accepted) / f.packet;
-            arrived_packets += f.wire / f.packet;
+            dropped_packets += (f.wire - accepted) * f.inv_packet;
+            arrived_packets += f.wire * f.inv_packet;
         }
         for (j, u) in self.udp.iter().enumerate() {
             let offered = self.offered_by[nflows + j];
-            let queue_dropped = (self.drops_by[nflows + j] * u.packet).min(offered);
+            let queue_dropped = (self.drops_by[nflows + j] * u.packet).lo(offered);
             dropped_packets += (self.udp_sent[j] - offered + queue_dropped) / u.packet;
         }
         self.last_loss = 1.0 - keep;
@@ -386,6 +398,11 @@ impl<'s> Engine<'s> {
     /// fraction f gets one more with probability f), so a step costs O(sources) whatever
     /// the number of drops.
     fn attribute_drops(&mut self, lost: f64) {
+        if lost <= 0.0 {
+            // Nothing dropped this step (most steps): nothing to hand out or carry.
+            self.drops_by.fill(0.0);
+            return;
+        }
         let packets = |j: usize| {
             if j < self.flows.len() { self.flows[j].packet } else { self.udp[j - self.flows.len()].packet }
         };
@@ -415,8 +432,8 @@ impl<'s> Engine<'s> {
             let wanted = whole + extra;
             // A source cannot lose more than it sent; what it cannot lose stays owed.
             let most = self.offered_by[j] / packets(j);
-            self.drops_by[j] = wanted.min(most);
-            self.drop_debt += (wanted - self.drops_by[j]).max(0.0);
+            self.drops_by[j] = wanted.lo(most);
+            self.drop_debt += (wanted - self.drops_by[j]).hi(0.0);
         }
     }
 
