@@ -2,9 +2,11 @@
 //! add its own algorithms and expose the full CLI.
 
 mod algorithms;
+mod plot;
 
 use cclab_algorithms::Registry;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -18,6 +20,12 @@ struct Cli {
 enum Command {
     /// List every congestion-control algorithm with its parameters and defaults.
     Algorithms,
+    /// Draw the figures of a results folder into DIR/plots/ (never reruns a simulation).
+    Plot {
+        /// A results folder written by `cclab run`; its spec.yaml's `plots:` section chooses
+        /// the figures.
+        dir: PathBuf,
+    },
 }
 
 /// Parses the process arguments and runs the command with `registry`.
@@ -27,6 +35,9 @@ pub fn main(registry: Registry) -> ExitCode {
         Command::Algorithms => {
             print!("{}", algorithms::describe(&registry));
             ExitCode::SUCCESS
+        }
+        Command::Plot { dir } => {
+            ExitCode::from(plot::run(&dir, &mut std::io::stdout(), &mut std::io::stderr()))
         }
     }
 }
