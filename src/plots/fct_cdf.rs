@@ -94,7 +94,7 @@ fn build(ctx: &Ctx, series: Option<usize>, points: &[usize], facet: &str) -> Opt
         Axis::log(title, lo / 1.15, hi * 1.15)
     } else {
         let (a, b) = pad_range(lo, hi, 0.04, true);
-        Axis::linear(title, a, b, 6)
+        Axis::linear(title, a, b, 7)
     };
     let flows = if total == 1 { "1 completed flow".to_string() } else { format!("{total} completed flows") };
     Some(CdfFigure {

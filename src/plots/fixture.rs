@@ -1,9 +1,9 @@
 //! Results folders for the plot tests and the notebook, written by the real runner and
 //! store from a deterministic stand-in simulator (plotting must not depend on which engine
-//! produced the numbers, and the real engines are far too slow for a unit test).
+//! produced the numbers, and a unit test must not wait for a real engine).
 //!
-//! The stand-in is a first-order model: every active flow approaches its equal share of
-//! 95% of the capacity with a time constant that depends on its algorithm; sized flows
+//! The stand-in is a first-order model: every active flow approaches its weighted share of
+//! the busy capacity with a time constant that depends on its algorithm; sized flows
 //! leave when their bytes are delivered; the queue grows with the buffer. It is not a
 //! simulation of TCP, only data with the shapes real results have: staggered starts,
 //! convergence, completion times, seeds that differ, controller internals.
@@ -91,7 +91,9 @@ pub fn fake(s: &Scenario) -> Result<Report, String> {
         let t = step as f64 * dt;
         let active: Vec<bool> =
             (0..n).map(|i| s.flows[i].start.as_secs_f64() <= t && done[i].is_none()).collect();
-        let m = active.iter().filter(|a| **a).count().max(1) as f64;
+        // CUBIC flows take a larger share than Reno flows, as they do on deep buffers.
+        let weight = |i: usize| if s.flows[i].algorithm == "cubic" { 1.4 } else { 1.0 };
+        let total_weight: f64 = (0..n).filter(|&i| active[i]).map(weight).sum::<f64>().max(1.0);
         // The queue fills with the buffer and wobbles with the seed: half the buffer on
         // average, so the queueing delay is about k x max RTT / 2.
         let fill = (0.5 + 0.2 * (t * 3.0 + s.seed as f64).sin()).clamp(0.0, 1.0);
@@ -102,7 +104,8 @@ pub fn fake(s: &Scenario) -> Result<Report, String> {
             let f = &s.flows[i];
             let fs = &mut series.flows[i];
             if active[i] {
-                let share = busy * c / m * (1.0 + 0.08 * noise(s.seed, i as u64, 2000));
+                let share =
+                    busy * c * weight(i) / total_weight * (1.0 + 0.08 * noise(s.seed, i as u64, 2000));
                 let wobble = 1.0 + 0.06 * noise(s.seed, i as u64, step as u64);
                 rate[i] += (share - rate[i]) * dt / tau[i];
                 let r = (rate[i] * wobble).max(0.0);

@@ -87,7 +87,7 @@ pub(super) fn build(
         Some(n) => {
             let (lo, hi) = bounds(&n.values);
             let (lo, hi) = axis::pad_range(lo, hi, 0.06, false);
-            (Axis::linear(with_unit(&x_title, n.unit), lo, hi, 6), n.values.clone())
+            (Axis::linear(with_unit(&x_title, n.unit), lo, hi, 7), n.values.clone())
         }
         None => (Axis::categories(x_title, &x_values), (0..x_values.len()).map(|i| i as f64).collect()),
     };

@@ -133,7 +133,7 @@ pub(super) fn build(ctx: &Ctx, series: Option<usize>, points: &[usize], facet: &
     Some(PlaneFigure {
         title: vec![facet.to_string(), format!("mean and 1σ ellipse over {runs_phrase} per series")],
         legend,
-        x: Axis::reversed(delay.title(), x0, x1, 6),
+        x: Axis::reversed(delay.title(), x0, x1, 7),
         y: Axis::linear(Metric::GoodputMbps.title(), y0, y1, 6),
         clouds,
     })
