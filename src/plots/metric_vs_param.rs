@@ -34,6 +34,10 @@ pub(super) fn plot(ctx: &Ctx) -> Result<Outcome, String> {
         Some(p) => res.swept.iter().position(|s| s == p),
         None => (0..res.swept.len()).find(|k| Some(*k) != series),
     };
+    if x.is_some() && x == series {
+        // x is the algorithm itself: one series per category would repeat the axis.
+        series = None;
+    }
     let x = match (x, series) {
         (Some(x), _) => x,
         (None, Some(s)) if ctx.spec.series.is_none() => {

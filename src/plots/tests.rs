@@ -248,6 +248,23 @@ fn figures_show_the_numbers_of_the_results_files() {
         assert!((cloud.mean.0 - summary(&dir, point, "mean_queue_delay_ms_mean")).abs() < 1e-9);
         assert!((cloud.mean.1 - summary(&dir, point, "goodput_mbps_mean")).abs() < 1e-9);
     }
+    // The algorithm as x: one line across the categories per buffer (a file each), not a
+    // series per algorithm.
+    let spec = PlotsSpec {
+        kinds: Some(vec![PlotKind::MetricVsParam]),
+        x: Some("flows[0].algorithm".into()),
+        metrics: Some(vec![Metric::GoodputMbps]),
+        ..Default::default()
+    };
+    let files = plot_results(&dir, Some(&spec)).unwrap();
+    let stems: Vec<String> =
+        BUFFERS.iter().map(|b| format!("metric_vs_param-goodput_mbps-link.buffer={b}")).collect();
+    assert_eq!(names(&files), both(&stems.iter().map(String::as_str).collect::<Vec<_>>()));
+    let svg = read(&dir.join("plots/metric_vs_param-goodput_mbps-link.buffer=1bdp.svg"));
+    assert_eq!(polylines(&svg, BLUE).iter().filter(|n| **n == 2).count(), 1);
+    assert!(polylines(&svg, VERMILLION).is_empty());
+    assert!(texts(&svg).contains(&"link.buffer = 1bdp".to_string()));
+
     // Only the algorithm swept: it becomes the x axis, as categories, with one series.
     let only_alg = fixture::SWEEP.replace("  link.buffer: [0.5bdp, 1bdp, 2bdp, 4bdp]\n", "");
     let dir2 = tmp("numbers-alg");
@@ -294,6 +311,23 @@ fn defaults_follow_the_shape_of_the_experiment() {
     let spec = PlotsSpec { formats: Some(vec![Format::Png]), ..Default::default() };
     let files = plot_results(&dir, Some(&spec)).unwrap();
     assert_eq!(names(&files), ["goodput_bars-p0.png", "timeseries-p0-s1.png"].map(String::from).into());
+}
+
+#[test]
+fn many_flows_are_coloured_by_algorithm() {
+    // 9 CUBIC and 2 Reno flows: more than the 8 colours, so one colour per algorithm.
+    let dir = tmp("many");
+    fixture::write(&dir, &fixture::POINT.replace("count: 2, stagger: 0.5s", "count: 9, stagger: 0.1s"));
+    let spec = PlotsSpec { kinds: Some(vec![PlotKind::Timeseries]), ..Default::default() };
+    plot_results(&dir, Some(&spec)).unwrap();
+    let svg = read(&dir.join("plots/timeseries-p0-s1.svg"));
+    let t = texts(&svg);
+    assert!(t.contains(&"cubic (9 flows)".to_string()) && t.contains(&"reno (2 flows)".to_string()), "{t:?}");
+    assert!(!t.iter().any(|l| l.starts_with("flow 0")), "{t:?}");
+    // Throughput, cwnd and RTT panels of each flow, and one legend sample per algorithm.
+    assert_eq!(polylines(&svg, BLUE).len(), 9 * 3 + 1);
+    assert_eq!(polylines(&svg, VERMILLION).len(), 2 * 3 + 1);
+    assert!(polylines(&svg, PALETTE_HEX[2]).is_empty());
 }
 
 #[test]

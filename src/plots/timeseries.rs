@@ -87,16 +87,41 @@ fn build(ctx: &Ctx, run: RunRef, trace: &Trace) -> Result<TimeSeries, String> {
             .find(|r| r.point == run.point && r.seed == run.seed && r.flow == f)
             .map(|r| r.algorithm.clone())
     };
-    let legend: Vec<Entry> = (0..n)
-        .map(|f| Entry {
-            label: match algorithm(f) {
-                Some(a) => format!("flow {f} ({a})"),
-                None => format!("flow {f}"),
-            },
-            color: style::color(f),
-            glyph: Glyph::Line,
-        })
-        .collect();
+    // Up to eight flows each get a colour; beyond the palette, colours would repeat and
+    // name nothing, so flows are coloured by algorithm instead.
+    let flow_algs: Vec<String> = (0..n).map(|f| algorithm(f).unwrap_or_else(|| "?".into())).collect();
+    let mut algorithms: Vec<String> = Vec::new();
+    for a in &flow_algs {
+        if !algorithms.contains(a) {
+            algorithms.push(a.clone());
+        }
+    }
+    let by_algorithm = n > style::PALETTE.len();
+    let color_of = |f: usize| {
+        if by_algorithm { algorithms.iter().position(|a| *a == flow_algs[f]).unwrap_or(0) } else { f }
+    };
+    let legend: Vec<Entry> = if by_algorithm {
+        algorithms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Entry {
+                label: format!("{a} ({} flows)", flow_algs.iter().filter(|x| *x == a).count()),
+                color: style::color(i),
+                glyph: Glyph::Line,
+            })
+            .collect()
+    } else {
+        (0..n)
+            .map(|f| Entry {
+                label: match algorithm(f) {
+                    Some(a) => format!("flow {f} ({a})"),
+                    None => format!("flow {f}"),
+                },
+                color: style::color(f),
+                glyph: Glyph::Line,
+            })
+            .collect()
+    };
     let default: Vec<String> = STANDARD_PANELS.iter().map(|s| s.to_string()).collect();
     let names = ctx.spec.panels.as_ref().unwrap_or(&default);
     let mut panels = Vec::new();
@@ -117,7 +142,7 @@ fn build(ctx: &Ctx, run: RunRef, trace: &Trace) -> Result<TimeSeries, String> {
         } else {
             for f in 0..n {
                 if let Some(col) = trace.column(&format!("flow{f}_{column}")) {
-                    lines.push((Some(f), chart::decimate(time, col, MAX_POINTS)));
+                    lines.push((Some(color_of(f)), chart::decimate(time, col, MAX_POINTS)));
                 }
             }
             if lines.is_empty() {
