@@ -3,10 +3,12 @@
 
 mod algorithms;
 mod merge;
+mod plot;
 mod run;
 
 use cclab_algorithms::Registry;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -24,6 +26,12 @@ enum Command {
     Run(run::RunArgs),
     /// Combine the results folders of the shards of one experiment.
     Merge(merge::MergeArgs),
+    /// Draw the figures of a results folder into DIR/plots/ (never reruns a simulation).
+    Plot {
+        /// A results folder written by `cclab run`; its spec.yaml's `plots:` section chooses
+        /// the figures.
+        dir: PathBuf,
+    },
 }
 
 /// Parses the process arguments and runs the command with `registry`.
@@ -36,5 +44,8 @@ pub fn main(registry: Registry) -> ExitCode {
         }
         Command::Run(args) => run::run(&args, &registry),
         Command::Merge(args) => merge::merge(&args),
+        Command::Plot { dir } => {
+            ExitCode::from(plot::run(&dir, &mut std::io::stdout(), &mut std::io::stderr()))
+        }
     }
 }
