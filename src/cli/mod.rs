@@ -4,6 +4,7 @@
 mod algorithms;
 mod merge;
 mod run;
+mod validate;
 
 use cclab_algorithms::Registry;
 use clap::{Parser, Subcommand};
@@ -24,6 +25,8 @@ enum Command {
     Run(run::RunArgs),
     /// Combine the results folders of the shards of one experiment.
     Merge(merge::MergeArgs),
+    /// Run the validation battery: cclab against published models (docs/validation.md).
+    Validate(validate::ValidateArgs),
 }
 
 /// Parses the process arguments and runs the command with `registry`.
@@ -36,5 +39,6 @@ pub fn main(registry: Registry) -> ExitCode {
         }
         Command::Run(args) => run::run(&args, &registry),
         Command::Merge(args) => merge::merge(&args),
+        Command::Validate(args) => validate::validate(&args, &registry),
     }
 }
