@@ -144,9 +144,10 @@ fn three_losses_take_newreno_three_round_trips_and_sack_one() {
 #[test]
 fn losing_a_whole_window_leads_to_a_timeout_and_repeated_losses_double_it() {
     // The initial window (segments 0..10) is lost: no duplicate ACK can come, so the RTO
-    // fires. RTO after the handshake sample R = 40 ms: max(200 ms, 40 + 4 x 20) = 200 ms
-    // (RFC 6298 with Linux's floor). Segment 0 is lost three times (the original and two
-    // retransmissions): the timer backs off to 400 and then 800 ms (RFC 6298 (5.5)).
+    // fires. RTO after the handshake sample R = 40.0416 ms (40 ms plus the SYN's and
+    // SYN-ACK's serialisation): R + max(4 x R/2, 200 ms) = 240.0416 ms (RFC 6298 with Linux's
+    // floor on the variance term). Segment 0 is lost three times (the original and two
+    // retransmissions): the timer backs off to 480.0832 and then 960.1664 ms (RFC 6298 (5.5)).
     for recovery in [Recovery::NewReno, Recovery::Sack] {
         let mut drops = drop_data(&(1..10).collect::<Vec<_>>(), 1);
         drops.extend(drop_data(&[0], 3));
@@ -159,9 +160,9 @@ fn losing_a_whole_window_leads_to_a_timeout_and_repeated_losses_double_it() {
                 |e| if let LogKind::Timeout { rto_ns } = e.1 { Some(rto_ns / 1_000_000) } else { None },
             )
             .collect();
-        assert_eq!(timeouts, vec![200, 400, 800], "{recovery:?}");
+        assert_eq!(timeouts, vec![240, 480, 960], "{recovery:?}");
         let at = times_of(&f.log, |k| matches!(k, LogKind::Timeout { .. }));
-        for (w, rto) in at.windows(2).zip([400.0, 800.0]) {
+        for (w, rto) in at.windows(2).zip([480.0832, 960.1664]) {
             assert!((w[1] - w[0] - rto).abs() < 1e-6, "{recovery:?}: {at:?}");
         }
         assert_eq!(f.recoveries, 0, "{recovery:?}: no fast recovery after a timeout");

@@ -5,6 +5,7 @@ mod algorithms;
 mod merge;
 mod plot;
 mod run;
+mod validate;
 
 use cclab_algorithms::Registry;
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ enum Command {
         /// the figures.
         dir: PathBuf,
     },
+    /// Run the validation battery: cclab against published models (docs/validation.md).
+    Validate(validate::ValidateArgs),
 }
 
 /// Parses the process arguments and runs the command with `registry`.
@@ -47,5 +50,6 @@ pub fn main(registry: Registry) -> ExitCode {
         Command::Plot { dir } => {
             ExitCode::from(plot::run(&dir, &mut std::io::stdout(), &mut std::io::stderr()))
         }
+        Command::Validate(args) => validate::validate(&args, &registry),
     }
 }
