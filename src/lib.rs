@@ -5,9 +5,11 @@
 
 pub mod cli;
 pub mod compare;
+pub mod plots;
 pub mod results;
 pub mod runner;
 pub mod spec;
+pub mod validate;
 
 pub use cclab_algorithms as algorithms;
 pub use cclab_sim as sim;

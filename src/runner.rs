@@ -141,6 +141,7 @@ where
                 seed: run.seed,
                 labels: &run.labels,
                 run_id: &run.id,
+                scenario: &run.scenario,
                 result: &result,
             };
             if let Err(e) = store.record(&outcome) {

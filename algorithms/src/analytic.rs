@@ -135,6 +135,143 @@ pub fn reno_friendly_window(w_max: f64, beta: f64, rtt: Duration, t: Duration) -
     w_max * beta + reno_friendly_alpha(beta) * t.as_secs_f64() / rtt.as_secs_f64()
 }
 
+/// The PFTK send rate in packets per second [Padhye, Firoiu, Towsley, Kurose 1998, the
+/// approximate model quoted as eq. (33) / RFC 5348 §3.1]:
+/// `B(p) = min(W_max/RTT, 1 / (RTT·sqrt(2bp/3) + T0·min(1, 3·sqrt(3bp/8))·p·(1 + 32p²)))`,
+/// with `b` packets per ACK, `t0` the first retransmission timeout and `w_max` the
+/// receive-window limit in segments (infinite for none). `p` is the probability that a
+/// packet is the first loss of a loss event; for independent losses it is the packet loss
+/// rate. The model counts every packet sent, retransmissions included.
+pub fn pftk_send_rate(p: f64, rtt: Duration, t0: Duration, b: f64, w_max: f64) -> f64 {
+    let r = rtt.as_secs_f64();
+    let t0 = t0.as_secs_f64();
+    let congestion = r * (2.0 * b * p / 3.0).sqrt();
+    let timeouts = t0 * (3.0 * (3.0 * b * p / 8.0).sqrt()).min(1.0) * p * (1.0 + 32.0 * p * p);
+    (w_max / r).min(1.0 / (congestion + timeouts))
+}
+
+/// Utilisation of a single Reno flow over a drop-tail buffer of `b` bandwidth-delay
+/// products, from the idealised per-RTT sawtooth (reference §3.10): the window cycles
+/// between (1+b)X/2 and (1+b)X, the link idles while it is below X, so
+/// `U(b) = 3(1+b)² / (4(1+b+b²))` for b ≤ 1 and 1 above.
+pub fn reno_utilisation(b: f64) -> f64 {
+    if b >= 1.0 { 1.0 } else { 3.0 * (1.0 + b).powi(2) / (4.0 * (1.0 + b + b * b)) }
+}
+
+/// Slow-start rounds needed to send `n` segments from an initial window of `iw`, the
+/// window doubling every round (an ACK per segment, reference §3.11):
+/// `k* = ceil(log2(n/iw + 1))`, i.e. the smallest k with iw·(2^k − 1) ≥ n. Counted in
+/// integers so that n = iw·(2^k − 1) gives exactly k.
+pub fn slow_start_rounds(n: u64, iw: u64) -> u32 {
+    let iw = iw.max(1);
+    let mut k = 0;
+    let mut sent = 0u64;
+    while sent < n {
+        sent = sent.saturating_add(iw.saturating_mul(1u64 << k.min(62)));
+        k += 1;
+    }
+    k
+}
+
+/// Completion time of a loss-free transfer of `n` full segments that stays window-limited,
+/// from the first SYN to the arrival of the last byte (reference §3.11, with the
+/// serialisation made exact): the handshake takes one RTT plus the SYN's serialisation
+/// `syn`; each slow-start round starts one RTT plus one packet time `pkt` after the one
+/// before it (its first packet is released by the ACK of the previous round's first
+/// packet, which waited for its own serialisation); the last round's m segments leave the
+/// bottleneck back to back (the ACK clock releases two per departure, faster than the link
+/// drains them), and the last one reaches the receiver half an RTT later:
+/// `FCT = RTT + syn + (k* − 1)(RTT + pkt) + m·pkt + RTT/2`, m = n − iw(2^(k*−1) − 1).
+/// Valid while the largest round, iw·2^(k*−1) packets, takes less than an RTT to send.
+pub fn slow_start_fct(n: u64, iw: u64, rtt: Duration, pkt: Duration, syn: Duration) -> Duration {
+    let k = slow_start_rounds(n, iw);
+    if k == 0 {
+        return Duration::ZERO;
+    }
+    let before_last = iw.max(1) * ((1u64 << (k - 1)) - 1);
+    let m = n - before_last;
+    let r = rtt.as_secs_f64();
+    let t = pkt.as_secs_f64();
+    Duration::from_secs_f64(r + syn.as_secs_f64() + f64::from(k - 1) * (r + t) + m as f64 * t + r / 2.0)
+}
+
+/// The RTT-unfairness exponent a of two flows [reference §3.8]: their throughputs x1, x2
+/// with base RTTs rtt1 < rtt2 follow x1/x2 = (rtt2/rtt1)^a, so `a = ln(x1/x2) / ln(rtt2/rtt1)`.
+/// a = 1 is the asynchronous-loss law, a = 2 the synchronised one.
+pub fn rtt_unfairness_exponent(x1: f64, x2: f64, rtt1: Duration, rtt2: Duration) -> f64 {
+    (x1 / x2).ln() / (rtt2.as_secs_f64() / rtt1.as_secs_f64()).ln()
+}
+
+/// RED's base drop probability p_b for an average queue `avg` [Floyd & Jacobson 1993 §4]:
+/// 0 below `min_th`, rising linearly to `max_p` at `max_th`; above it 1, or with "gentle"
+/// RED rising linearly from max_p to 1 at 2·max_th. Queue sizes in any one unit.
+pub fn red_base_probability(avg: f64, min_th: f64, max_th: f64, max_p: f64, gentle: bool) -> f64 {
+    if avg < min_th {
+        0.0
+    } else if avg < max_th {
+        max_p * (avg - min_th) / (max_th - min_th)
+    } else if gentle && avg < 2.0 * max_th {
+        max_p + (1.0 - max_p) * (avg - max_th) / max_th
+    } else {
+        1.0
+    }
+}
+
+/// The fraction of arrivals RED drops at base probability `p_b` with FJ93's uniform
+/// spacing (p_a = p_b / (1 − count·p_b)): the gap between drops is uniform on
+/// 1..=1/p_b, of mean (1/p_b + 1)/2, so the drop rate is `2 p_b / (1 + p_b)`.
+pub fn red_drop_fraction(p_b: f64) -> f64 {
+    if p_b <= 0.0 { 0.0 } else { (2.0 * p_b / (1.0 + p_b)).min(1.0) }
+}
+
+/// The equilibrium of the Misra–Gong–Towsley fluid model [MGT00, in the form of Hollot et
+/// al. 2001; reference §3.9] for `n` Reno flows with propagation RTT `tp` over a link of
+/// `capacity_pps` packets per second whose queue drops a fraction `p_of_q(q)` of arrivals
+/// when its (average) queue is q packets:
+/// `W0 = R0·C/N`, `p0 = 2/W0²`, `R0 = q0/C + Tp`, and `p_of_q(q0) = p0`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MgtEquilibrium {
+    /// Queue, packets.
+    pub q0: f64,
+    /// Per-flow window, packets.
+    pub w0: f64,
+    /// Round-trip time, seconds.
+    pub r0: f64,
+    /// Drop probability.
+    pub p0: f64,
+}
+
+/// Solves [`MgtEquilibrium`] by bisection on q in [0, `q_max`] packets: the window the
+/// link imposes, (q/C + Tp)·C/N, grows with q, and the window the drop rate allows,
+/// sqrt(2/p(q)), falls with q, so they cross once. `None` when they do not cross in
+/// [0, q_max] (the queue would overflow, or the link is not the bottleneck).
+pub fn mgt_equilibrium(
+    n: f64,
+    capacity_pps: f64,
+    tp: Duration,
+    q_max: f64,
+    p_of_q: impl Fn(f64) -> f64,
+) -> Option<MgtEquilibrium> {
+    let tp = tp.as_secs_f64();
+    let window = |q: f64| (q / capacity_pps + tp) * capacity_pps / n;
+    // f > 0 when the drop rate at q cuts the window below what fills the link.
+    let f = |q: f64| {
+        let p = p_of_q(q);
+        if p <= 0.0 { f64::NEG_INFINITY } else { window(q) - (2.0 / p).sqrt() }
+    };
+    if f(q_max) < 0.0 {
+        return None;
+    }
+    let (mut lo, mut hi) = (0.0, q_max);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) < 0.0 { lo = mid } else { hi = mid }
+    }
+    let q0 = 0.5 * (lo + hi);
+    let w0 = window(q0);
+    Some(MgtEquilibrium { q0, w0, r0: q0 / capacity_pps + tp, p0: 2.0 / (w0 * w0) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +392,109 @@ mod tests {
         let rtt = Duration::from_millis(20);
         let w = reno_friendly_window(100.0, 0.7, rtt, rtt.saturating_mul(10));
         assert!((w - 75.294_117_647).abs() < 1e-9, "{w}");
+    }
+
+    #[test]
+    fn pftk_matches_hand_computed_values() {
+        // RTT 0.1 s, T0 0.2 s, b = 1, p = 0.01: RTT·sqrt(2p/3) = 0.1·0.08165 = 0.008165;
+        // T0·3·sqrt(3p/8)·p·(1+32p²) = 0.2·0.18371·0.01·1.0032 = 0.0003686;
+        // B = 1/0.0085335 = 117.18 packets/s (to 0.01).
+        let b =
+            pftk_send_rate(0.01, Duration::from_millis(100), Duration::from_millis(200), 1.0, f64::INFINITY);
+        assert!((b - 117.18).abs() < 0.01, "{b}");
+        // p = 0.05: 0.018257 + 0.2·0.41079·0.05·1.08 = 0.018257 + 0.0044365 → B = 44.066.
+        let b =
+            pftk_send_rate(0.05, Duration::from_millis(100), Duration::from_millis(200), 1.0, f64::INFINITY);
+        assert!((b - 44.066).abs() < 0.01, "{b}");
+        // Without timeouts (T0 = 0) it is Mathis: sqrt(3/(2p))/RTT = 122.47/0.1 s at 1e-4.
+        let b = pftk_send_rate(1e-4, Duration::from_millis(100), Duration::ZERO, 1.0, f64::INFINITY);
+        assert!(rel(b, reno_avg_window_exact(1e-4) / 0.1) < 1e-12);
+        // The receive window caps it: 20 segments per 0.1 s.
+        let b = pftk_send_rate(1e-4, Duration::from_millis(100), Duration::ZERO, 1.0, 20.0);
+        assert!(rel(b, 200.0) < 1e-12);
+    }
+
+    #[test]
+    fn reno_utilisation_follows_the_sawtooth_table() {
+        // Reference §3.10: U(0) = 0.75, U(0.25) = 0.893, U(0.5) = 0.964, U(1) = 1 (to 1e-3).
+        for (b, u) in [(0.0, 0.75), (0.1, 0.818), (0.25, 0.893), (0.5, 0.964), (0.75, 0.993), (1.0, 1.0)] {
+            assert!((reno_utilisation(b) - u).abs() < 1e-3, "{b}");
+        }
+        assert_eq!(reno_utilisation(3.0), 1.0);
+    }
+
+    #[test]
+    fn slow_start_rounds_count_doublings_of_the_initial_window() {
+        // IW 10: 10 segments in 1 round, 11 need 2, 100 need ceil(log2 11) = 4 (reference
+        // §3.11), 1000 need ceil(log2 101) = 7; 70 = 10·(2³ − 1) exactly 3.
+        for (n, k) in [(1, 1), (10, 1), (11, 2), (30, 2), (31, 3), (70, 3), (100, 4), (1000, 7)] {
+            assert_eq!(slow_start_rounds(n, 10), k, "{n}");
+        }
+        assert_eq!(slow_start_rounds(0, 10), 0);
+    }
+
+    #[test]
+    fn slow_start_fct_adds_rounds_and_the_last_rounds_serialisation() {
+        // 100 segments, IW 10, RTT 100 ms, 12 us per packet, SYN 0.416 us: k* = 4, the last
+        // round holds 100 − 70 = 30 segments; FCT = 0.1 + 0.000000416 + 3·(0.1 + 12e-6)
+        // + 30·12e-6 + 0.05 = 0.450396416 s, to the nanosecond.
+        let fct = slow_start_fct(
+            100,
+            10,
+            Duration::from_millis(100),
+            Duration::from_micros(12),
+            Duration::from_nanos(416),
+        );
+        assert_eq!(fct.as_nanos(), 450_396_416);
+        // One segment: handshake, the segment's own serialisation and half an RTT.
+        let fct =
+            slow_start_fct(1, 10, Duration::from_millis(100), Duration::from_micros(12), Duration::ZERO);
+        assert_eq!(fct.as_nanos(), 150_012_000);
+    }
+
+    #[test]
+    fn the_rtt_unfairness_exponent_inverts_the_power_law() {
+        // x1/x2 = 2^1.5 = 2.8284 for an RTT ratio of 2 gives a = 1.5 (to 1e-12).
+        let a = rtt_unfairness_exponent(
+            2.0f64.powf(1.5),
+            1.0,
+            Duration::from_millis(20),
+            Duration::from_millis(40),
+        );
+        assert!((a - 1.5).abs() < 1e-12, "{a}");
+        // Equal throughputs: a = 0.
+        assert_eq!(
+            rtt_unfairness_exponent(3.0, 3.0, Duration::from_millis(20), Duration::from_millis(80)),
+            0.0
+        );
+    }
+
+    #[test]
+    fn red_profile_and_its_drop_fraction() {
+        // min 20, max 120, max_p 0.1: at 70 halfway, p_b = 0.05; gentle at 180: 0.1 + 0.9·0.5 =
+        // 0.55; not gentle above max_th: 1. Drop fraction at p_b = 0.05: 0.1/1.05 = 0.095238.
+        assert_eq!(red_base_probability(10.0, 20.0, 120.0, 0.1, true), 0.0);
+        assert!((red_base_probability(70.0, 20.0, 120.0, 0.1, true) - 0.05).abs() < 1e-12);
+        assert!((red_base_probability(180.0, 20.0, 120.0, 0.1, true) - 0.55).abs() < 1e-12);
+        assert_eq!(red_base_probability(180.0, 20.0, 120.0, 0.1, false), 1.0);
+        assert!((red_drop_fraction(0.05) - 0.095_238_095).abs() < 1e-9);
+        assert_eq!(red_drop_fraction(0.0), 0.0);
+    }
+
+    #[test]
+    fn mgt_equilibrium_balances_window_and_drop_rate() {
+        // A constant drop rate p = 0.02 gives W0 = sqrt(2/0.02) = 10; with N = 10 flows over
+        // C = 1000 packets/s and Tp = 0.05 s, 10 = (q/1000 + 0.05)·100, so q0 = 50 packets,
+        // R0 = 0.1 s (to 1e-6).
+        let e = mgt_equilibrium(10.0, 1000.0, Duration::from_millis(50), 1000.0, |_| 0.02).unwrap();
+        assert!((e.w0 - 10.0).abs() < 1e-6 && (e.q0 - 50.0).abs() < 1e-6, "{e:?}");
+        assert!((e.r0 - 0.1).abs() < 1e-9 && (e.p0 - 0.02).abs() < 1e-9, "{e:?}");
+        // Under RED the solution satisfies p(q0) = 2/W0² (to 1e-9).
+        let red = |q: f64| red_drop_fraction(red_base_probability(q, 20.0, 120.0, 0.1, true));
+        let e = mgt_equilibrium(10.0, 833.33, Duration::from_millis(100), 300.0, red).unwrap();
+        assert!((red(e.q0) - e.p0).abs() < 1e-9, "{e:?}");
+        assert!(e.q0 > 20.0 && e.q0 < 120.0, "{e:?}");
+        // A drop rate too small to hold the window inside the buffer: no equilibrium.
+        assert!(mgt_equilibrium(1.0, 1000.0, Duration::from_millis(50), 10.0, |_| 1e-9).is_none());
     }
 }

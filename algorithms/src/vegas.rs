@@ -227,14 +227,7 @@ fn reno_step(window: &mut Window, ack: &Ack) {
     if !ack.cwnd_limited {
         return;
     }
-    let mut acked = ack.acked;
-    if window.in_slow_start() {
-        acked = window.slow_start(acked);
-    }
-    if !acked.is_zero() {
-        let w = window.cwnd.as_u64();
-        window.cong_avoid_ai(w, acked, ack.mss);
-    }
+    window.reno_cong_avoid(ack.acked, ack.mss);
 }
 
 impl CongestionControl for Vegas {

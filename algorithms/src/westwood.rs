@@ -281,14 +281,7 @@ impl CongestionControl for Westwood {
         if ack.in_recovery || !ack.cwnd_limited {
             return;
         }
-        let mut acked = ack.acked;
-        if self.window.in_slow_start() {
-            acked = self.window.slow_start(acked);
-        }
-        if !acked.is_zero() {
-            let w = self.window.cwnd.as_u64();
-            self.window.cong_avoid_ai(w, acked, ack.mss);
-        }
+        self.window.reno_cong_avoid(ack.acked, ack.mss);
     }
 
     fn on_congestion(&mut self, ev: &Congestion) {

@@ -64,6 +64,18 @@ impl Window {
         }
     }
 
+    /// Linux's `tcp_reno_cong_avoid`, the growth Reno, Westwood+ and Vegas (between its
+    /// decisions) share: slow start, then one MSS per window acknowledged with what slow
+    /// start left of this ACK. Whether growth is allowed at all (recovery, cwnd-limited)
+    /// is the caller's decision.
+    pub fn reno_cong_avoid(&mut self, acked: Bytes, mss: Bytes) {
+        let acked = if self.in_slow_start() { self.slow_start(acked) } else { acked };
+        if !acked.is_zero() {
+            let w = self.cwnd.as_u64();
+            self.cong_avoid_ai(w, acked, mss);
+        }
+    }
+
     /// Enter a reduction: ssthresh as given (at least two segments), cwnd = ssthresh, credit
     /// cleared. Returns the state before, for undo.
     pub fn reduce_to(&mut self, ssthresh: Bytes, mss: Bytes) -> Window {

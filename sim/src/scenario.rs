@@ -141,11 +141,23 @@ fn default_one() -> f64 {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Recovery {
-    /// RFC 6675 SACK-based recovery.
+    /// RFC 6675 SACK-based recovery, with RACK (RFC 8985) detection of lost
+    /// retransmissions as in Linux: a retransmission is deemed lost once a segment sent
+    /// after it has been delivered and one RTT plus a reordering window has passed, and it
+    /// is sent again without waiting for the RTO.
     #[default]
     Sack,
+    /// RFC 6675 SACK-based recovery alone: a lost retransmission is repaired only by the RTO.
+    Sack6675,
     /// RFC 6582 NewReno with partial ACKs (no SACK).
     NewReno,
+}
+
+impl Recovery {
+    /// The receiver sends SACK blocks and the sender keeps a SACK scoreboard.
+    pub fn uses_sack(self) -> bool {
+        self != Recovery::NewReno
+    }
 }
 
 /// One TCP flow from its sender across the bottleneck to its receiver.

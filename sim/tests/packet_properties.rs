@@ -19,7 +19,7 @@ struct FlowSpec {
     start_ms: u64,
     size_segments: Option<u64>,
     size_extra: u64,
-    sack: bool,
+    recovery: Recovery,
     delayed_ack: bool,
     rcv_buffer: Option<u64>,
     read_kbps: Option<u64>,
@@ -31,7 +31,11 @@ struct FlowSpec {
 fn flow_spec() -> impl Strategy<Value = FlowSpec> {
     (
         (2u64..150, 0u64..400, proptest::option::of(1u64..300), 0u64..1448),
-        (any::<bool>(), any::<bool>(), proptest::option::of(3_000u64..300_000)),
+        (
+            prop_oneof![Just(Recovery::Sack), Just(Recovery::Sack6675), Just(Recovery::NewReno)],
+            any::<bool>(),
+            proptest::option::of(3_000u64..300_000),
+        ),
         (
             proptest::option::of(100u64..50_000),
             any::<bool>(),
@@ -42,7 +46,7 @@ fn flow_spec() -> impl Strategy<Value = FlowSpec> {
         .prop_map(
             |(
                 (rtt_ms, start_ms, size_segments, size_extra),
-                (sack, delayed_ack, rcv),
+                (recovery, delayed_ack, rcv),
                 (read, wu, mss, iw),
             )| {
                 FlowSpec {
@@ -50,7 +54,7 @@ fn flow_spec() -> impl Strategy<Value = FlowSpec> {
                     start_ms,
                     size_segments,
                     size_extra,
-                    sack,
+                    recovery,
                     delayed_ack,
                     rcv_buffer: rcv,
                     read_kbps: read,
@@ -144,7 +148,7 @@ fn scenario(spec: &Spec) -> Scenario {
         f.start = Time::ZERO + Duration::from_millis(fs.start_ms);
         f.mss = Bytes::new(fs.mss);
         f.size = fs.size_segments.map(|n| Bytes::new(n * fs.mss + fs.size_extra));
-        f.recovery = if fs.sack { Recovery::Sack } else { Recovery::NewReno };
+        f.recovery = fs.recovery;
         f.delayed_ack = fs.delayed_ack;
         f.initial_window = fs.iw;
         if let Some(b) = fs.rcv_buffer {

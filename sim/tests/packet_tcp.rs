@@ -144,9 +144,10 @@ fn three_losses_take_newreno_three_round_trips_and_sack_one() {
 #[test]
 fn losing_a_whole_window_leads_to_a_timeout_and_repeated_losses_double_it() {
     // The initial window (segments 0..10) is lost: no duplicate ACK can come, so the RTO
-    // fires. RTO after the handshake sample R = 40 ms: max(200 ms, 40 + 4 x 20) = 200 ms
-    // (RFC 6298 with Linux's floor). Segment 0 is lost three times (the original and two
-    // retransmissions): the timer backs off to 400 and then 800 ms (RFC 6298 (5.5)).
+    // fires. RTO after the handshake sample R = 40.0416 ms (40 ms plus the SYN's and
+    // SYN-ACK's serialisation): R + max(4 x R/2, 200 ms) = 240.0416 ms (RFC 6298 with Linux's
+    // floor on the variance term). Segment 0 is lost three times (the original and two
+    // retransmissions): the timer backs off to 480.0832 and then 960.1664 ms (RFC 6298 (5.5)).
     for recovery in [Recovery::NewReno, Recovery::Sack] {
         let mut drops = drop_data(&(1..10).collect::<Vec<_>>(), 1);
         drops.extend(drop_data(&[0], 3));
@@ -159,9 +160,9 @@ fn losing_a_whole_window_leads_to_a_timeout_and_repeated_losses_double_it() {
                 |e| if let LogKind::Timeout { rto_ns } = e.1 { Some(rto_ns / 1_000_000) } else { None },
             )
             .collect();
-        assert_eq!(timeouts, vec![200, 400, 800], "{recovery:?}");
+        assert_eq!(timeouts, vec![240, 480, 960], "{recovery:?}");
         let at = times_of(&f.log, |k| matches!(k, LogKind::Timeout { .. }));
-        for (w, rto) in at.windows(2).zip([400.0, 800.0]) {
+        for (w, rto) in at.windows(2).zip([480.0832, 960.1664]) {
             assert!((w[1] - w[0] - rto).abs() < 1e-6, "{recovery:?}: {at:?}");
         }
         assert_eq!(f.recoveries, 0, "{recovery:?}: no fast recovery after a timeout");
@@ -305,4 +306,74 @@ fn the_engine_field_dispatches_and_invalid_scenarios_are_reported() {
         cclab_sim::run(&s, &Registry::with_builtins()),
         Err(cclab_sim::SimError::Algorithm { flow: 0, .. })
     ));
+}
+
+#[test]
+fn a_lost_retransmission_is_repaired_without_a_timeout_in_sack_mode() {
+    // Segment 25 and its first retransmission are both dropped. SACK mode (RACK, RFC 8985
+    // §6.2): segments sent after the retransmission are SACKed, so once RACK.rtt +
+    // min_rtt/4 has passed since it left it is deemed lost and sent again, within the one
+    // recovery episode (one congestion response) and without a timeout.
+    let d = recovery_run(Recovery::Sack, drop_data(&[25], 2));
+    let f = &d.flows[0];
+    assert_eq!((f.timeouts, f.retransmits, f.recoveries), (0, 2, 1));
+    assert_eq!(times_of(&f.log, |k| *k == LogKind::RecoveryStart).len(), 1, "one congestion response");
+    let rtx = times_of(&f.log, |k| *k == LogKind::Retransmit { seq: 25 * 1448 });
+    assert_eq!(rtx.len(), 2);
+    // The repeat needs a segment sent after the first retransmission to be delivered (at
+    // least the 40 ms path RTT) plus the reordering window min_rtt/4 >= 10 ms: >= 50 ms. It
+    // comes well before the 200 ms RTO (the RTO floor; RTO = max(200, SRTT + 4 RTTVAR)).
+    let gap = rtx[1] - rtx[0];
+    assert!((50.0..150.0).contains(&gap), "repeat {gap} ms after the first retransmission");
+    // Recovery ends when the repeat is acknowledged, one RTT later (40 ms + queueing).
+    let end = times_of(&f.log, |k| *k == LogKind::RecoveryEnd);
+    assert!(
+        end[0] - rtx[1] >= 40.0 && end[0] - rtx[1] < 100.0,
+        "recovery ended at {end:?}, repeat at {rtx:?}"
+    );
+}
+
+#[test]
+fn a_lost_retransmission_needs_the_rto_without_rack() {
+    // The same drops under NewReno (RFC 6582, no SACK) and RFC 6675 alone: nothing can
+    // tell that the retransmission was lost, so the hole waits for the RTO (200 ms floor),
+    // which fires 200 ms after the cumulative ACK that last advanced SND.UNA.
+    for recovery in [Recovery::NewReno, Recovery::Sack6675] {
+        let d = recovery_run(recovery, drop_data(&[25], 2));
+        let f = &d.flows[0];
+        assert_eq!((f.timeouts, f.recoveries), (1, 1), "{recovery:?}");
+        let rtx = times_of(&f.log, |k| *k == LogKind::Retransmit { seq: 25 * 1448 });
+        let rto = times_of(&f.log, |k| matches!(k, LogKind::Timeout { .. }));
+        assert_eq!(rtx[1], rto[0], "{recovery:?}: the repeat is the timeout's retransmission");
+        assert!(rto[0] - rtx[0] > 150.0, "{recovery:?}: {rtx:?}");
+    }
+}
+
+#[test]
+fn two_bic_flows_do_not_fall_into_a_timeout_cycle_after_slow_start() {
+    // The spec that exposed lost retransmissions (10 Mbit/s, 40 ms, 1-BDP buffer, two BIC
+    // flows 2 s apart, 30 s with 5 s warm-up, seeds 1 and 2). BIC's slow start overshoots to
+    // ~135 segments on a 67-segment pipe (BDP 33 + buffer 33); recovery with cwnd
+    // 0.8 x 110 = 88 keeps overflowing and loses retransmissions. Without their detection,
+    // each one cost an RTO, the RTO reset BIC (W_max = 0) and slow start overshot again:
+    // before RACK, seed 2 gave flow 0 22 timeouts, 1558 retransmissions and a 5.7% loss
+    // rate. With it: 0 timeouts per flow and a 0.18% loss rate on both seeds.
+    for seed in [1, 2] {
+        let mut s = Scenario::dumbbell(
+            "bic",
+            2,
+            Rate::from_mbps(10),
+            Duration::from_millis(40),
+            BufferSize::Bdp(1.0),
+            Duration::from_secs(30),
+        );
+        s.warmup = Duration::from_secs(5);
+        s.flows[1].start = Time::ZERO + Duration::from_secs(2);
+        s.seed = seed;
+        let r = cclab_sim::run(&s, &Registry::with_builtins()).unwrap();
+        for (i, f) in r.flows.iter().enumerate() {
+            assert!(f.timeouts <= 3, "seed {seed} flow {i}: {} timeouts", f.timeouts);
+        }
+        assert!(r.link.loss_rate < 0.05, "seed {seed}: loss rate {}", r.link.loss_rate);
+    }
 }

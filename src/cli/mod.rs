@@ -4,10 +4,13 @@
 mod algorithms;
 mod compare;
 mod merge;
+mod plot;
 mod run;
+mod validate;
 
 use cclab_algorithms::Registry;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -25,6 +28,14 @@ enum Command {
     Run(run::RunArgs),
     /// Combine the results folders of the shards of one experiment.
     Merge(merge::MergeArgs),
+    /// Draw the figures of a results folder into DIR/plots/ (never reruns a simulation).
+    Plot {
+        /// A results folder written by `cclab run`; its spec.yaml's `plots:` section chooses
+        /// the figures.
+        dir: PathBuf,
+    },
+    /// Run the validation battery: cclab against published models (docs/validation.md).
+    Validate(validate::ValidateArgs),
     /// Run every sweep point on both engines and compare the fluid engine with the packet
     /// engine (goodput, fairness, queueing delay); exit 1 if a case is out of tolerance.
     CompareEngines(compare::CompareArgs),
@@ -40,6 +51,10 @@ pub fn main(registry: Registry) -> ExitCode {
         }
         Command::Run(args) => run::run(&args, &registry),
         Command::Merge(args) => merge::merge(&args),
+        Command::Plot { dir } => {
+            ExitCode::from(plot::run(&dir, &mut std::io::stdout(), &mut std::io::stderr()))
+        }
+        Command::Validate(args) => validate::validate(&args, &registry),
         Command::CompareEngines(args) => compare::compare_engines(&args, &registry),
     }
 }

@@ -182,6 +182,14 @@ pub fn run(args: &RunArgs, registry: &Registry) -> ExitCode {
         tally.failed,
         out.display()
     );
+    // Figures from the folder as it now stands (`cclab plot` redraws them later). A plot
+    // that cannot be drawn is reported but loses no result.
+    if tally.skipped + tally.ran > tally.failed {
+        match crate::plots::plot_results(&out, exp.spec.plots.as_ref()) {
+            Ok(files) => println!("{} figures in {}", files.len(), out.join("plots").display()),
+            Err(e) => eprintln!("warning: no figures: {e}"),
+        }
+    }
     if tally.interrupted {
         eprintln!("interrupted: rerun the same command to resume");
         return ExitCode::from(EXIT_INTERRUPTED);

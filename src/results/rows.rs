@@ -1,6 +1,6 @@
 //! The CSV rows of a run: the column names are a public contract (docs/spec.md).
 
-use cclab_sim::Report;
+use cclab_sim::{Report, Scenario, jain_index};
 
 /// Metrics of runs.csv, in column order; summary.csv has `_mean`, `_std`, `_ci95` of each.
 pub const RUN_METRICS: [&str; 10] = [
@@ -32,13 +32,22 @@ pub const FLOW_COLUMNS: [&str; 12] = [
     "fct_s",
 ];
 
-/// The values of [`RUN_METRICS`] for one report.
-pub fn run_metrics(r: &Report) -> [f64; 10] {
+/// Jain's index over the flows that send until the end, or over all flows when every
+/// flow is sized: a short transfer's goodput over the whole run says nothing about how
+/// fairly the link was shared, and would drag the index towards 1/n.
+pub fn bulk_jain_index(r: &Report, s: &Scenario) -> f64 {
+    let bulk: Vec<f64> =
+        r.flows.iter().zip(&s.flows).filter(|(_, f)| f.size.is_none()).map(|(r, _)| r.goodput_mbps).collect();
+    if bulk.is_empty() { r.jain_index } else { jain_index(&bulk) }
+}
+
+/// The values of [`RUN_METRICS`] for one report of scenario `s`.
+pub fn run_metrics(r: &Report, s: &Scenario) -> [f64; 10] {
     let n = r.flows.len().max(1) as f64;
     [
         r.flows.iter().map(|f| f.goodput_mbps).sum(),
         r.link.utilization,
-        r.jain_index,
+        bulk_jain_index(r, s),
         r.link.loss_rate,
         r.flows.iter().map(|f| f.retransmits).sum::<u64>() as f64,
         r.flows.iter().map(|f| f.timeouts).sum::<u64>() as f64,

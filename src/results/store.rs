@@ -34,6 +34,8 @@ pub struct Outcome<'a> {
     pub seed: u64,
     pub labels: &'a [(String, String)],
     pub run_id: &'a str,
+    /// The scenario that was run (which flows are sized matters for fairness).
+    pub scenario: &'a cclab_sim::Scenario,
     pub result: &'a Result<Report, String>,
 }
 
@@ -183,7 +185,7 @@ impl Store {
             Ok(report) => {
                 row.push("ok".into());
                 row.push(String::new());
-                row.extend(run_metrics(report).iter().map(|&x| cell(x)));
+                row.extend(run_metrics(report, o.scenario).iter().map(|&x| cell(x)));
             }
             Err(e) => {
                 row.push("failed".into());

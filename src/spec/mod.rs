@@ -6,12 +6,14 @@
 mod error;
 mod locate;
 pub mod path;
+pub mod plots;
 pub mod sweep;
 #[cfg(test)]
 mod tests;
 mod types;
 
 pub use error::SpecError;
+pub use plots::{DelayStat, Format, Metric, PlotKind, PlotsSpec, RunRef, Scale};
 pub use types::{FlowGroup, LinkSpec, LossSpec, QueueSpec, ReadRate, ReceiverSpec, Seeds, Spec};
 
 use cclab_algorithms::suggest::did_you_mean;
@@ -103,7 +105,16 @@ pub fn parse(file: &str, text: &str, dir: &Path, registry: &Registry) -> Result<
     for i in 0..n {
         points.push(build_point(file, text, &base, &dims, i, dir, registry)?);
     }
-    let swept = dims.iter().flat_map(|d| d.paths.iter().map(|p| p.0.clone())).collect();
+    let swept: Vec<String> = dims.iter().flat_map(|d| d.paths.iter().map(|p| p.0.clone())).collect();
+    if let Some(p) = &spec.plots {
+        let shape = plots::Shape {
+            swept: &swept,
+            points: points.len(),
+            seeds: &seeds,
+            sized_flows: points.iter().any(|p| p.scenario.flows.iter().any(|f| f.size.is_some())),
+        };
+        plots::check(p, &shape).map_err(|(key, message)| SpecError::new(file, at(&key), key, message))?;
+    }
     Ok(Experiment { file: file.to_string(), text: text.to_string(), spec, swept, points, seeds })
 }
 

@@ -74,7 +74,7 @@ pub fn parse_sweep(sweep: &Value) -> Result<Vec<Dimension>, SweepError> {
 
 fn one_path(at: &str, key: &str, v: &Value) -> Result<(String, Vec<Segment>, Vec<Value>), SweepError> {
     let segs = parse_path(key).map_err(|m| (at.to_string(), m))?;
-    if matches!(segs.first(), Some(Segment::Key(k)) if k == "sweep" || k == "name") {
+    if matches!(segs.first(), Some(Segment::Key(k)) if k == "sweep" || k == "name" || k == "plots") {
         return Err((at.to_string(), format!("'{key}' cannot be swept")));
     }
     let Value::Sequence(values) = v else {

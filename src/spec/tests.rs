@@ -159,3 +159,38 @@ fn every_shipped_experiment_is_valid() {
     }
     assert!(n >= 7, "found {n} experiments");
 }
+
+#[test]
+fn unknown_plot_kinds_and_metrics_name_their_key() {
+    let e = err(&format!("{GOOD}plots:\n  kinds: [timeseries, scatter]\n"));
+    assert!(e.starts_with("spec.yaml:17:23: plots.kinds[1]: unknown value 'scatter'; expected one of: timeseries, goodput_bars, metric_vs_param, throughput_delay, fct_cdf"), "{e}");
+    let e = err(&format!("{GOOD}plots:\n  metrics: [goodput_mbps, goodput_mpbs]\n"));
+    assert!(e.starts_with("spec.yaml:17:27: plots.metrics[1]: unknown value 'goodput_mpbs'"), "{e}");
+    assert!(e.contains("hint: did you mean 'goodput_mbps'?"), "{e}");
+    let e = err(&format!("{GOOD}plots:\n  delays: p95\n"));
+    assert!(e.starts_with("spec.yaml:17:3: plots.delays: unknown key 'delays'"), "{e}");
+    assert!(e.contains("hint: did you mean 'delay'?"), "{e}");
+}
+
+#[test]
+fn plot_axes_must_be_swept_paths_and_are_located() {
+    let e = err(&format!("{GOOD}plots:\n  x: link.rate\n"));
+    assert_eq!(
+        e,
+        "spec.yaml:17:6: plots.x: 'link.rate' is not a swept path; the swept paths are link.buffer, flows[0].rtt"
+    );
+    let e = err(&format!("{GOOD}plots:\n  runs: [{{point: 0, seed: 4}}]\n"));
+    assert!(
+        e.starts_with("spec.yaml:17:27: plots.runs[0].seed: seed 4 is not run; the seeds are 1, 2"),
+        "{e}"
+    );
+    let ok = parse_str(&format!(
+        "{GOOD}plots:\n  kinds: [metric_vs_param]\n  x: flows[0].rtt\n  series: link.buffer\n  delay: p95\n"
+    ))
+    .unwrap();
+    let p = ok.spec.plots.unwrap();
+    assert_eq!(p.series.as_deref(), Some("link.buffer"));
+    assert_eq!(p.delay, DelayStat::P95);
+    let e = err(&GOOD.replace("flows[0].rtt: [", "plots.x: ["));
+    assert!(e.contains("sweep.plots.x: 'plots.x' cannot be swept"), "{e}");
+}

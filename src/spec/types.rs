@@ -1,6 +1,7 @@
 //! The experiment file's schema. Key names here are a public contract (docs/spec.md):
 //! notebooks and users' scripts depend on them.
 
+use super::plots::PlotsSpec;
 use cclab_sim::{BufferSize, Bytes, CrossTraffic, Duration, Engine, Jitter, Rate, Recovery, RedParams, Time};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,9 @@ pub struct Spec {
     /// Parameter sweep; expanded before this struct is read, kept for the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<serde_json::Value>,
+    /// Which figures to draw and along which axes (default: by the experiment's shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plots: Option<PlotsSpec>,
 }
 
 /// `seeds: 3` (seeds 1, 2, 3) or `seeds: [1, 7, 42]`.

@@ -50,7 +50,7 @@ pub use diagnostics::{
 
 use crate::error::SimError;
 use crate::report::{FlowReport, LinkReport, Report, jain_index};
-use crate::scenario::{CrossTraffic, QueueDiscipline, Recovery, Scenario};
+use crate::scenario::{CrossTraffic, QueueDiscipline, Scenario};
 use bottleneck::{Bottleneck, Server, tx_time};
 use cclab_algorithms::{Bytes, FlowContext, Registry};
 use event::{Ev, EventQueue, TimerFire};
@@ -202,7 +202,7 @@ impl<'a> Engine<'a> {
                     buffer: f.receiver.buffer.as_u64(),
                     read_rate: f.receiver.read_rate.map(|r| r.as_bps()),
                     delayed_ack: f.delayed_ack,
-                    sack: f.recovery == Recovery::Sack,
+                    sack: f.recovery.uses_sack(),
                     window_updates: f.receiver.window_updates,
                     mss,
                     size,

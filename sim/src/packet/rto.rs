@@ -1,9 +1,13 @@
 //! The retransmission-timeout estimator of RFC 6298, with a configurable floor.
 //!
-//! cclab keeps RFC 6298's formulas (§2: SRTT, RTTVAR, K = 4, alpha = 1/8, beta = 1/4) but
-//! replaces the 1 s floor of rule (2.4) by the flow's `min_rto`, 200 ms by default as in
-//! Linux (`TCP_RTO_MIN`). Linux's own variance filter (§1.7 of the reference) is not
-//! modelled. The clock granularity G of rule (2.3) is 1 ns here, so it never binds.
+//! cclab keeps RFC 6298's estimator (§2: SRTT, RTTVAR, K = 4, alpha = 1/8, beta = 1/4) and
+//! applies the flow's `min_rto` (200 ms by default, Linux's `TCP_RTO_MIN`) the way Linux
+//! does: as a floor on the variance term, RTO = SRTT + max(4 RTTVAR, min_rto) (Linux keeps
+//! rttvar >= rto_min; reference §1.7), not on the sum as RFC 6298 (2.4) floors it at 1 s.
+//! With a 200 ms floor on the sum, a path whose RTT exceeds 200 ms and barely varies gets an
+//! RTO of about one SRTT, which races the ACK of every fast retransmission queued behind a
+//! full buffer: spurious timeouts that Linux does not have. Linux's per-RTT variance filter
+//! is not modelled.
 
 /// Initial RTO before any sample (RFC 6298 (2.1); Linux `TCP_TIMEOUT_INIT`): 1 s.
 pub(crate) const INITIAL_RTO: u64 = 1_000_000_000;
@@ -48,8 +52,8 @@ impl RtoEstimator {
         if self.min_rtt == 0 || r < self.min_rtt {
             self.min_rtt = r;
         }
-        // RTO = SRTT + max(G, K * RTTVAR), floored at min_rto, capped at MAX_RTO.
-        self.base = (self.srtt + (4 * self.rttvar).max(1)).clamp(self.min_rto, MAX_RTO);
+        // RTO = SRTT + max(K * RTTVAR, min_rto), capped at MAX_RTO (see the module docs).
+        self.base = (self.srtt + (4 * self.rttvar).max(self.min_rto).max(1)).min(MAX_RTO);
         // A fresh sample collapses the backoff (RFC 6298 §5, after (5.7)).
         self.backoff = 0;
     }
@@ -84,26 +88,26 @@ mod tests {
 
     #[test]
     fn the_first_sample_gives_srtt_r_and_rttvar_r_over_2() {
-        // Reference 3.12 with the Linux floor: R = 100 ms -> SRTT 100, RTTVAR 50,
-        // RTO = 100 + 4 * 50 = 300 ms (above the 200 ms floor). With the RFC's 1 s floor, 1 s.
+        // Reference 3.12, Linux: R = 100 ms -> SRTT 100, RTTVAR 50,
+        // RTO = 100 + max(4 * 50, 200) = 300 ms. With a 1 s floor: 100 + max(200, 1000) = 1.1 s.
         let mut e = RtoEstimator::new(200 * MS);
         e.sample(100 * MS);
         assert_eq!((e.srtt, e.rttvar, e.rto()), (100 * MS, 50 * MS, 300 * MS));
-        let mut rfc = RtoEstimator::new(1000 * MS);
-        rfc.sample(100 * MS);
-        assert_eq!(rfc.rto(), 1000 * MS);
+        let mut one_second = RtoEstimator::new(1000 * MS);
+        one_second.sample(100 * MS);
+        assert_eq!(one_second.rto(), 1100 * MS);
     }
 
     #[test]
     fn the_second_sample_updates_rttvar_before_srtt() {
         // R' = 120 ms: RTTVAR = 3/4 * 50 + 1/4 * |100 - 120| = 42.5 ms, SRTT = 102.5 ms,
-        // RTO = 102.5 + 170 = 272.5 ms (reference 3.12).
+        // RTO = 102.5 + max(170, 200) = 302.5 ms (reference 3.12, Linux floor).
         let mut e = RtoEstimator::new(200 * MS);
         e.sample(100 * MS);
         e.sample(120 * MS);
         assert_eq!(e.rttvar, 42_500_000);
         assert_eq!(e.srtt, 102_500_000);
-        assert_eq!(e.rto(), 272_500_000);
+        assert_eq!(e.rto(), 302_500_000);
     }
 
     #[test]
@@ -115,8 +119,20 @@ mod tests {
             assert_eq!(e.rto(), want * MS);
         }
         e.sample(40 * MS);
-        // 40 + 4 * 20 = 120 ms, floored to 200 ms.
-        assert_eq!(e.rto(), 200 * MS);
+        // 40 + max(4 * 20, 200) = 240 ms.
+        assert_eq!(e.rto(), 240 * MS);
+    }
+
+    #[test]
+    fn a_steady_rtt_above_the_floor_keeps_a_margin_over_srtt() {
+        // 50 samples of 200 ms: RTTVAR decays towards 0, but RTO stays SRTT + 200 ms, so the
+        // ACK of a retransmission queued behind a full buffer (about one SRTT) wins the race.
+        let mut e = RtoEstimator::new(200 * MS);
+        for _ in 0..50 {
+            e.sample(200 * MS);
+        }
+        assert!(e.rttvar < MS);
+        assert_eq!(e.rto(), 400 * MS);
     }
 
     #[test]

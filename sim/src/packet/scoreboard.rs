@@ -12,6 +12,16 @@
 //! IsLost(S) (RFC 6675 §4): DupThresh = 3 discontiguous SACKed blocks above S, or more than
 //! (DupThresh - 1) MSS SACKed bytes above S. With MSS-sized segments both hold exactly when
 //! at least three SACKed segments lie above S, which is the test used here.
+//!
+//! Lost retransmissions (RACK, RFC 8985 §6.2): IsLost cannot see that a retransmission was
+//! lost, since the segment is already marked lost. With RACK on, every retransmission is
+//! queued with its send time, in sending order; [`Scoreboard::rack_detect`] declares the
+//! oldest ones lost once a segment sent after them has been delivered and their deadline
+//! (send time + RACK.rtt + reordering window) has passed, and marks them lost again so that
+//! NextSeg rule 1 picks them up. Send times only grow along the queue, so detection stops at
+//! the first retransmission that is not yet due: O(1) amortised per retransmission.
+
+use std::collections::VecDeque;
 
 /// RFC 6675 §2 / RFC 5681: DupThresh = 3 (Linux `TCP_FASTRETRANS_THRESH`).
 pub(crate) const DUP_THRESH: u64 = 3;
@@ -20,6 +30,8 @@ const SACKED: u8 = 1;
 const LOST: u8 = 2;
 /// A retransmission of this segment is in flight (counted once more in pipe).
 const RETX: u8 = 4;
+/// RACK found a retransmission of this segment lost; the next one is a repeat.
+const RELOST: u8 = 8;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Scoreboard {
@@ -48,10 +60,19 @@ pub(crate) struct Scoreboard {
     rule1: u64,
     /// NextSeg rule 3 cursor.
     rule3: u64,
+    /// RACK on: retransmissions are queued for lost-retransmission detection.
+    rack: bool,
+    /// Retransmissions possibly in flight, in the order sent: (segment, send time ns).
+    /// Entries whose segment was SACKed, cumulatively ACKed or reset by a timeout are stale
+    /// and skipped.
+    rtx: VecDeque<(u64, u64)>,
+    /// One past the highest segment RACK marked lost again (rule 1 scans up to it too).
+    relost_upto: u64,
 }
 
 impl Scoreboard {
-    pub fn new(mss: u64, size: Option<u64>) -> Scoreboard {
+    /// `rack`: detect lost retransmissions (see the module docs).
+    pub fn new(mss: u64, size: Option<u64>, rack: bool) -> Scoreboard {
         let short_last = size.and_then(|s| {
             let rem = s % mss;
             (rem != 0).then_some((s / mss, rem))
@@ -72,6 +93,9 @@ impl Scoreboard {
             lost_upto: 0,
             rule1: 0,
             rule3: 0,
+            rack,
+            rtx: VecDeque::new(),
+            relost_upto: 0,
         }
     }
 
@@ -183,6 +207,9 @@ impl Scoreboard {
         self.lost_upto = self.lost_upto.max(new_una);
         self.rule1 = self.rule1.max(new_una);
         self.rule3 = self.rule3.max(new_una);
+        while self.rtx.front().is_some_and(|r| r.0 < new_una) {
+            self.rtx.pop_front();
+        }
         let drop = self.sacked.iter().take_while(|iv| iv.1 <= new_una).count();
         self.sacked.drain(..drop);
         if let Some(first) = self.sacked.first_mut() {
@@ -296,6 +323,7 @@ impl Scoreboard {
             }
         }
         self.lost_upto = self.nxt;
+        self.rtx.clear();
         self.restart_cursors();
         marked
     }
@@ -309,7 +337,8 @@ impl Scoreboard {
     /// NextSeg rule 1: the first lost, unSACKed segment not yet retransmitted.
     pub fn next_lost(&mut self) -> Option<u64> {
         let mut i = self.rule1.max(self.una);
-        while i < self.lost_upto {
+        let upto = self.lost_upto.max(self.relost_upto);
+        while i < upto {
             let f = self.flag(i);
             if f & (SACKED | RETX) == 0 && f & LOST != 0 {
                 self.rule1 = i;
@@ -343,10 +372,48 @@ impl Scoreboard {
         (self.una..self.nxt).rev().find(|&i| self.flag(i) & (SACKED | RETX) == 0)
     }
 
-    /// Segment `i` is retransmitted: its retransmission is in flight.
-    pub fn retransmit(&mut self, i: u64) {
+    /// Segment `i` is retransmitted at `now` (ns): its retransmission is in flight. Returns
+    /// true if RACK had found an earlier retransmission of it lost.
+    pub fn retransmit(&mut self, i: u64, now: u64) -> bool {
         let f = self.flag(i);
-        self.set_flags(i, f | RETX);
+        self.set_flags(i, (f | RETX) & !RELOST);
+        if self.rack {
+            self.rtx.push_back((i, now));
+        }
+        f & RELOST != 0
+    }
+
+    /// RACK loss detection for retransmissions (RFC 8985 §6.2 step 5, applied to the
+    /// retransmitted segments only: IsLost covers the originals). `rack_xmit_ts` is the send
+    /// time of the most recently sent segment known to be delivered, `wait` the RACK.rtt
+    /// plus the reordering window, ns. A retransmission sent at `ts < rack_xmit_ts` is lost
+    /// once `now >= ts + wait`. Returns the bytes marked lost and the earliest deadline of a
+    /// retransmission that will be lost unless delivered before it (the RACK reordering
+    /// timer), or `u64::MAX` for none.
+    pub fn rack_detect(&mut self, now: u64, rack_xmit_ts: u64, wait: u64) -> (u64, u64) {
+        let mut marked = 0;
+        while let Some(&(i, ts)) = self.rtx.front() {
+            if i < self.una || self.flag(i) & (SACKED | RETX) != RETX {
+                // Delivered, or no longer in flight after a timeout: stale.
+                self.rtx.pop_front();
+                continue;
+            }
+            if ts >= rack_xmit_ts {
+                // Nothing sent after it has been delivered yet; nor after the later ones.
+                return (marked, u64::MAX);
+            }
+            let due = ts.saturating_add(wait);
+            if due > now {
+                return (marked, due);
+            }
+            self.rtx.pop_front();
+            let f = self.flag(i);
+            self.set_flags(i, (f & !RETX) | LOST | RELOST);
+            marked += self.len(i);
+            self.rule1 = self.rule1.min(i);
+            self.relost_upto = self.relost_upto.max(i + 1);
+        }
+        (marked, u64::MAX)
     }
 
     /// Bytes in flight by the RFC 6675 definition.
@@ -368,7 +435,7 @@ mod tests {
     const MSS: u64 = 1000;
 
     fn board(sent: u64) -> Scoreboard {
-        let mut b = Scoreboard::new(MSS, None);
+        let mut b = Scoreboard::new(MSS, None, false);
         for i in 0..sent {
             b.send_new(i);
         }
@@ -387,7 +454,7 @@ mod tests {
         assert_eq!(b.pipe(), 4 * MSS);
         // Retransmitting segment 0 puts it back in flight (SetPipe's "octet <= HighRxt").
         assert_eq!(b.next_lost(), Some(0));
-        b.retransmit(0);
+        b.retransmit(0, 0);
         assert_eq!(b.pipe(), 5 * MSS);
         assert_eq!(b.next_lost(), Some(1));
         assert_eq!(b.pipe(), b.recount());
@@ -436,12 +503,12 @@ mod tests {
     fn a_timeout_marks_everything_unsacked_lost() {
         let mut b = board(8);
         b.sack(5, 6);
-        b.retransmit(0);
+        b.retransmit(0, 0);
         assert_eq!(b.mark_all_lost(), 7 * MSS);
         assert_eq!(b.pipe(), 0);
         let order: Vec<u64> = std::iter::from_fn(|| {
             let i = b.next_lost()?;
-            b.retransmit(i);
+            b.retransmit(i, 0);
             Some(i)
         })
         .collect();
@@ -455,15 +522,63 @@ mod tests {
         b.sack(4, 6);
         // Not lost (only 2 SACKed above), but below the highest SACK: rule 3 offers 0..3.
         assert_eq!(b.next_below_highest_sack(), Some(0));
-        b.retransmit(0);
+        b.retransmit(0, 0);
         assert_eq!(b.next_below_highest_sack(), Some(1));
         assert_eq!(b.highest_unsacked(), Some(9));
         assert_eq!(b.pipe(), b.recount());
     }
 
     #[test]
+    fn rack_finds_a_lost_retransmission_once_a_later_send_is_delivered_and_its_deadline_passed() {
+        // Segments 0..10 sent; 1..=5 SACKed, so 0 IsLost and is retransmitted at t = 100.
+        let mut b = Scoreboard::new(MSS, None, true);
+        for i in 0..10 {
+            b.send_new(i);
+        }
+        b.sack(1, 6);
+        b.mark_lost();
+        assert_eq!(b.next_lost(), Some(0));
+        assert!(!b.retransmit(0, 100), "a first retransmission");
+        assert_eq!(b.next_lost(), None);
+        // Nothing sent after t = 100 delivered yet (RACK.xmit_ts = 50): not lost, no timer.
+        assert_eq!(b.rack_detect(1000, 50, 60), (0, u64::MAX));
+        // A segment sent at t = 120 was delivered; deadline 100 + 60 = 160 not reached at
+        // 150: the reordering timer is asked for at 160.
+        assert_eq!(b.rack_detect(150, 120, 60), (0, 160));
+        // At 160 the retransmission is lost: pipe drops by it, and rule 1 offers it again.
+        let pipe = b.pipe();
+        assert_eq!(b.rack_detect(160, 120, 60), (MSS, u64::MAX));
+        assert_eq!(b.pipe(), pipe - MSS);
+        assert_eq!(b.pipe(), b.recount());
+        assert_eq!(b.next_lost(), Some(0));
+        assert!(b.retransmit(0, 200), "a repeat of a retransmission found lost");
+        // Once SACKed (or cumulatively ACKed), its queue entry is stale and never lost.
+        b.sack(0, 1);
+        assert_eq!(b.rack_detect(10_000, 5000, 60), (0, u64::MAX));
+        assert_eq!(b.pipe(), b.recount());
+    }
+
+    #[test]
+    fn rack_marks_a_retransmission_above_the_is_lost_boundary_for_rule_one() {
+        // A rule-3 retransmission (segment 7, not IsLost) lost: rule 1 must still find it.
+        let mut b = Scoreboard::new(MSS, None, true);
+        for i in 0..10 {
+            b.send_new(i);
+        }
+        b.sack(8, 9);
+        assert_eq!(b.next_below_highest_sack(), Some(0));
+        for i in 0..8 {
+            b.retransmit(i, 10 + i);
+        }
+        b.sack(0, 7);
+        assert_eq!(b.rack_detect(100, 50, 20), (MSS, u64::MAX));
+        assert_eq!(b.next_lost(), Some(7));
+        assert_eq!(b.pipe(), b.recount());
+    }
+
+    #[test]
     fn a_short_last_segment_has_its_own_length() {
-        let mut b = Scoreboard::new(MSS, Some(2500));
+        let mut b = Scoreboard::new(MSS, Some(2500), false);
         b.send_new(0);
         b.send_new(1);
         b.send_new(2);
@@ -474,8 +589,8 @@ mod tests {
 
     #[test]
     fn pipe_stays_consistent_under_random_operations() {
-        // A small xorshift drives sends, SACKs, losses, retransmissions, cumulative ACKs and
-        // timeouts; after each step the incremental pipe must equal a recount.
+        // A small xorshift drives sends, SACKs, losses, retransmissions, cumulative ACKs,
+        // timeouts and RACK detection; after each step the incremental pipe must equal a recount.
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = |n: u64| {
             x ^= x << 13;
@@ -483,9 +598,9 @@ mod tests {
             x ^= x << 17;
             x % n
         };
-        let mut b = Scoreboard::new(MSS, Some(3000 * MSS + 500));
+        let mut b = Scoreboard::new(MSS, Some(3000 * MSS + 500), true);
         for step in 0..20_000 {
-            match next(7) {
+            match next(8) {
                 0 | 1 => {
                     for _ in 0..next(4) {
                         if b.nxt < 3001 {
@@ -500,7 +615,7 @@ mod tests {
                 3 => {
                     b.mark_lost();
                     if let Some(i) = b.next_lost() {
-                        b.retransmit(i);
+                        b.retransmit(i, step);
                     }
                 }
                 4 if b.nxt > b.una => {
@@ -512,8 +627,11 @@ mod tests {
                 }
                 6 => {
                     if let Some(i) = b.next_below_highest_sack() {
-                        b.retransmit(i);
+                        b.retransmit(i, step);
                     }
+                }
+                7 => {
+                    b.rack_detect(step, step.saturating_sub(next(30)), next(20));
                 }
                 _ => {}
             }

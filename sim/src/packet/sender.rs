@@ -24,7 +24,22 @@
 //!   `on_recovery_exit` may change it). Limited transmit (RFC 3042) allows one new segment
 //!   for each of the first two duplicate ACKs. The RTO is restarted only by the first
 //!   partial ACK ("Impatient" variant).
-//! * Linux's PRR and RACK are not modelled; neither is undo (DSACK, F-RTO).
+//! * Lost retransmissions (SACK mode, the default): RFC 6675 cannot detect that a
+//!   retransmission was lost, so such a hole waits for the RTO, which resets the
+//!   controller and restarts slow start. cclab follows Linux and applies RACK's rule
+//!   (RFC 8985 §6.2) to retransmissions during fast recovery and after a timeout: a
+//!   retransmission is lost once a segment sent after it has been delivered (the ACK's
+//!   timestamp echo gives that segment's send time, RACK.xmit_ts, and its RTT, RACK.rtt)
+//!   and RACK.rtt + reo_wnd has passed since it was sent, with reo_wnd = min_rtt / 4
+//!   (RFC 8985 §6.2 step 4, reo_wnd_mult = 1). It is marked lost again and NextSeg rule 1
+//!   resends it; the episode's congestion response is not repeated. A RACK timer covers the
+//!   case where no further ACK arrives. When the repeat is SND.UNA's segment the RTO is
+//!   restarted (RFC 6675 §6 allows re-arming the timer on retransmissions during
+//!   recovery; Linux re-arms it whenever it retransmits the head), so the repair is not
+//!   overtaken by a timer counted from the last cumulative advance. RACK's detection of
+//!   lost original transmissions and TLP are not modelled (IsLost does the former);
+//!   `Recovery::Sack6675` turns the detection off, and NewReno mode never uses it.
+//! * Linux's PRR is not modelled; neither is undo (DSACK, F-RTO).
 //! * After an RTO every unSACKed outstanding segment is presumed lost and retransmitted in
 //!   order as the (slow-starting) window allows; no fast recovery starts until the data
 //!   outstanding at the timeout is acknowledged (RFC 6582 step 4, RFC 6675 §5.1).
@@ -146,10 +161,16 @@ pub(crate) struct Sender {
     partial_acks: u32,
     rescue_done: bool,
     consecutive_rtos: u32,
+    /// RACK (RFC 8985): send time of the most recently sent segment known to be delivered,
+    /// and the RTT it measured, ns.
+    rack_xmit_ts: u64,
+    rack_rtt: u64,
     // Timers, ns.
     pub timer: LazyTimer,
     start_at: u64,
     rto_at: u64,
+    /// RACK reordering timer: a retransmission becomes lost then unless delivered.
+    rack_at: u64,
     persist_at: u64,
     persist_backoff: u32,
     pace_at: u64,
@@ -171,7 +192,7 @@ impl Sender {
         let ssthresh = cc.ssthresh().as_u64();
         let end = cfg.size.unwrap_or(u64::MAX);
         Sender {
-            sb: Scoreboard::new(cfg.mss, cfg.size),
+            sb: Scoreboard::new(cfg.mss, cfg.size, cfg.recovery == Recovery::Sack),
             rto: RtoEstimator::new(cfg.min_rto),
             start_at: cfg.start,
             metrics: FlowMetrics::new(window, cwnd),
@@ -195,8 +216,11 @@ impl Sender {
             partial_acks: 0,
             rescue_done: false,
             consecutive_rtos: 0,
+            rack_xmit_ts: 0,
+            rack_rtt: 0,
             timer: LazyTimer::default(),
             rto_at: NEVER,
+            rack_at: NEVER,
             persist_at: NEVER,
             persist_backoff: 0,
             pace_at: NEVER,
@@ -219,6 +243,11 @@ impl Sender {
     }
 
     fn sack(&self) -> bool {
+        self.cfg.recovery.uses_sack()
+    }
+
+    /// Lost-retransmission detection is on (SACK mode with RACK).
+    fn rack(&self) -> bool {
         self.cfg.recovery == Recovery::Sack
     }
 
@@ -240,7 +269,7 @@ impl Sender {
 
     /// The earliest of the sender's deadlines.
     pub fn deadline(&self) -> u64 {
-        self.start_at.min(self.rto_at).min(self.persist_at).min(self.pace_at)
+        self.start_at.min(self.rto_at).min(self.rack_at).min(self.persist_at).min(self.pace_at)
     }
 
     /// Bytes in flight: RFC 6675 pipe, or FlightSize during NewReno fast recovery.
@@ -314,6 +343,11 @@ impl Sender {
             self.rto_at = NEVER;
             self.on_rto(now, out)?;
         }
+        if self.rack_at <= now {
+            self.rack_at = NEVER;
+            self.rack_detect(now);
+            self.try_send(now, out);
+        }
         if self.persist_at <= now {
             self.persist_at = NEVER;
             self.on_persist(now, out);
@@ -373,6 +407,7 @@ impl Sender {
                 self.loss_point = self.snd_nxt;
                 self.recover = self.snd_nxt;
                 self.sb.mark_all_lost();
+                self.rack_at = NEVER;
                 // (5.5) back off, (5.4) retransmit the earliest unacknowledged segment,
                 // (5.6) restart the timer.
                 self.rto.back_off();
@@ -491,6 +526,17 @@ impl Sender {
         if self.sack() && !self.loss_state {
             self.sb.mark_lost();
         }
+        if self.rack() {
+            // RFC 8985 §6.2 steps 1-2: the ACK's timestamp echo is the send time of the
+            // segment whose arrival triggered it, delivered now.
+            if acked > 0 && ack.tsecr != u64::MAX && ack.tsecr >= self.rack_xmit_ts {
+                self.rack_xmit_ts = ack.tsecr;
+                self.rack_rtt = now.saturating_sub(ack.tsecr);
+            }
+            if self.fast_recovery || self.loss_state {
+                self.rack_detect(now);
+            }
+        }
         // Karn's rule: only an ACK that acknowledges new data and echoes an original
         // transmission gives a sample.
         let rtt =
@@ -602,6 +648,15 @@ impl Sender {
         Ok(())
     }
 
+    /// RACK detection of lost retransmissions (see the module docs); arms the RACK timer
+    /// for the next retransmission that may become lost.
+    fn rack_detect(&mut self, now: u64) {
+        let reo_wnd = self.rto.min_rtt / 4;
+        let wait = self.rack_rtt + reo_wnd;
+        let (_, due) = self.sb.rack_detect(now, self.rack_xmit_ts, wait);
+        self.rack_at = due;
+    }
+
     /// Sends segment `i` (a retransmission or the next new segment).
     #[inline]
     fn transmit(&mut self, now: u64, i: u64, retx: bool, out: &mut Vec<Segment>) {
@@ -609,8 +664,10 @@ impl Sender {
         let len = self.sb.len(i);
         let seq = i * mss;
         if retx {
-            if self.sack() || self.loss_state {
-                self.sb.retransmit(i);
+            if (self.sack() || self.loss_state) && self.sb.retransmit(i, now) && i == self.sb.una {
+                // A repeat of a retransmission RACK found lost, at the head: see the
+                // module docs.
+                self.rto_at = now + self.rto.rto();
             }
             self.stats.retransmits += 1;
             self.metrics.retransmits += u64::from(self.metrics.in_window(now));

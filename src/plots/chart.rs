@@ -1,0 +1,381 @@
+//! Layout shared by every figure: a title line, a legend above the chart (outside the
+//! data, where it can never hide a point), and a chart frame with a light grid; and the
+//! rendering of one figure to SVG and PNG.
+
+use super::axis::Axis;
+use super::draw_error;
+use super::style::{self, GRID, INK, Shape, Style};
+use crate::spec::Format;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::prelude::*;
+use plotters::style::FontTransform;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::{Path, PathBuf};
+
+/// A chart on f64 coordinates with explicit ticks (see `axis`).
+pub type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>;
+
+/// A linear f64 coordinate whose grid lines and labels sit exactly at the given ticks.
+#[derive(Debug, Clone)]
+pub struct Ticked {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    fn of(a: &Axis) -> Ticked {
+        Ticked { lo: a.lo, hi: a.hi, ticks: a.ticks.clone() }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        let size = (limit.1 - limit.0) as f64;
+        limit.0 + ((v - self.lo) / (self.hi - self.lo) * size).round() as i32
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        // Bold points only: the grid has no minor lines.
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// A figure: its size at scale 1 and how to draw it at any scale.
+pub trait Figure {
+    /// (width, height) in units; the SVG and PNG multiply them by their scale.
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String>;
+}
+
+/// Writes `fig` as DIR/STEM.svg and DIR/STEM.png (as `formats` asks); returns the files.
+pub fn render<F: Figure>(
+    fig: &F,
+    dir: &Path,
+    stem: &str,
+    formats: &[Format],
+) -> Result<Vec<PathBuf>, String> {
+    let (w, h) = fig.size();
+    let dims = |s: f64| ((w as f64 * s).round() as u32, (h as f64 * s).round() as u32);
+    let mut out = Vec::new();
+    for f in formats {
+        match f {
+            Format::Svg => {
+                let path = dir.join(format!("{stem}.svg"));
+                {
+                    let root = SVGBackend::new(&path, dims(style::SVG_SCALE)).into_drawing_area();
+                    root.fill(&WHITE).map_err(draw_error)?;
+                    fig.draw(&root, &Style { scale: style::SVG_SCALE })?;
+                    root.present().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+                out.push(path);
+            }
+            Format::Png => {
+                let path = dir.join(format!("{stem}.png"));
+                {
+                    let root = BitMapBackend::new(&path, dims(style::PNG_SCALE)).into_drawing_area();
+                    root.fill(&WHITE).map_err(draw_error)?;
+                    fig.draw(&root, &Style { scale: style::PNG_SCALE })?;
+                    root.present().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+                out.push(path);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Draws `lines` of centred text at the top of `area`; returns the area below it.
+pub fn title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    lines: &[String],
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let lines: Vec<&String> = lines.iter().filter(|l| !l.is_empty()).collect();
+    if lines.is_empty() {
+        return Ok(area.clone());
+    }
+    let font = st.label_font();
+    let line_h = st.px(13.0);
+    let (w, _) = area.dim_in_pixel();
+    for (i, l) in lines.iter().enumerate() {
+        let y = st.px(4.0) + line_h * i as i32;
+        area.draw(&Text::new(l.to_string(), (w as i32 / 2, y), font.pos(Pos::new(HPos::Center, VPos::Top))))
+            .map_err(draw_error)?;
+    }
+    let used = st.px(4.0) + line_h * lines.len() as i32;
+    Ok(area.split_vertically(used).1)
+}
+
+/// What a legend entry shows next to its label.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Glyph {
+    Line,
+    Marker(Shape),
+    LineMarker(Shape),
+    Bar,
+}
+
+/// One legend entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub label: String,
+    pub color: RGBColor,
+    pub glyph: Glyph,
+}
+
+/// Positions of legend entries, wrapped into rows that fit `width` pixels.
+fn legend_layout<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[Entry],
+) -> Result<(Vec<(i32, i32)>, i32), String> {
+    let font = st.label_font();
+    let (width, _) = area.dim_in_pixel();
+    let (left, sample, gap, spacing, row_h) = (st.px(8.0), st.px(16.0), st.px(4.0), st.px(11.0), st.px(13.0));
+    let mut at = Vec::with_capacity(entries.len());
+    let (mut x, mut row) = (left, 0);
+    for e in entries {
+        let (tw, _) = area.estimate_text_size(&e.label, &font).map_err(draw_error)?;
+        let w = sample + gap + tw as i32;
+        if x > left && x + w > width as i32 - left {
+            row += 1;
+            x = left;
+        }
+        at.push((x, st.px(2.0) + row * row_h + row_h / 2));
+        x += w + spacing;
+    }
+    let height = if entries.is_empty() { 0 } else { st.px(4.0) + (row + 1) * row_h };
+    Ok((at, height))
+}
+
+/// Draws the legend at the top of `area`, entries left to right and wrapped into rows;
+/// returns the area below it.
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[Entry],
+) -> Result<DrawingArea<DB, Shift>, String> {
+    if entries.is_empty() {
+        return Ok(area.clone());
+    }
+    let (at, height) = legend_layout(area, st, entries)?;
+    let font = st.label_font().pos(Pos::new(HPos::Left, VPos::Center));
+    let sample = st.px(16.0);
+    for (e, &(x, y)) in entries.iter().zip(&at) {
+        let mid = (x + sample / 2, y);
+        match e.glyph {
+            Glyph::Line | Glyph::LineMarker(_) => {
+                area.draw(&PathElement::new(vec![(x, y), (x + sample, y)], st.line(e.color)))
+                    .map_err(draw_error)?;
+            }
+            Glyph::Bar => {
+                let h = st.px(4.0);
+                area.draw(&Rectangle::new(
+                    [(x + st.px(2.0), y - h), (x + sample - st.px(2.0), y + h)],
+                    e.color.filled(),
+                ))
+                .map_err(draw_error)?;
+            }
+            Glyph::Marker(_) => {}
+        }
+        if let Glyph::Marker(s) | Glyph::LineMarker(s) = e.glyph {
+            style::draw_marker(area, st, s, mid, 3.2, e.color.filled())?;
+        }
+        area.draw(&Text::new(e.label.clone(), (x + sample + st.px(4.0), y), font.clone()))
+            .map_err(draw_error)?;
+    }
+    Ok(area.split_vertically(height).1)
+}
+
+/// Width of the y label area that holds `axes`' widest tick label and a rotated title.
+pub fn y_area_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    axes: &[&Axis],
+) -> Result<u32, String> {
+    let font = st.tick_font();
+    let mut widest = 0;
+    for a in axes {
+        for l in &a.labels {
+            widest = widest.max(area.estimate_text_size(l, &font).map_err(draw_error)?.0);
+        }
+    }
+    // Labels sit twice the tick length from the axis; a rotated title needs a line more.
+    let title = if axes.iter().any(|a| !a.title.is_empty()) { 14.0 } else { 0.0 };
+    Ok(widest + st.upx(6.0 + 4.0 + title))
+}
+
+/// Options of one chart frame.
+pub struct Frame {
+    /// Width of the y label area in pixels (shared by stacked panels so they align).
+    pub y_area: u32,
+    /// Whether the x tick labels and title are drawn (only the bottom panel of a stack).
+    pub x_labels: bool,
+}
+
+/// The height in units of the x label area (tick labels and the title).
+pub const X_AREA: f64 = 30.0;
+
+/// A chart frame over `x` and `y` with its ticks, labels, titles and a light grid.
+pub fn chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    st: &Style,
+    x: &Axis,
+    y: &Axis,
+    frame: &Frame,
+) -> Result<Chart<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(st.px(6.0))
+        .margin_right(st.px(12.0))
+        .margin_bottom(st.px(2.0))
+        .x_label_area_size(if frame.x_labels { st.upx(X_AREA) } else { st.upx(4.0) })
+        .y_label_area_size(frame.y_area)
+        .build_cartesian_2d(Ticked::of(x), Ticked::of(y))
+        .map_err(draw_error)?;
+    let xf = |v: &f64| if frame.x_labels { x.label_at(*v) } else { String::new() };
+    let yf = |v: &f64| y.label_at(*v);
+    chart
+        .configure_mesh()
+        .bold_line_style(GRID.stroke_width(st.upx(0.8)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(INK.stroke_width(st.upx(0.8)))
+        .set_all_tick_mark_size(st.px(3.0))
+        .label_style(st.tick_font())
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .draw()
+        .map_err(draw_error)?;
+    // Axis titles are placed here rather than by plotters, whose rasterised rotated text
+    // (ab_glyph) sits a quarter of an em outside its anchor box and would be clipped at
+    // the figure's edge.
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let (bx, by) = area.get_base_pixel();
+    let (_, h) = area.dim_in_pixel();
+    let font = st.label_font();
+    if !y.title.is_empty() {
+        let at = (st.px(8.0), (yr.start + yr.end) / 2 - by);
+        let style = font.transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw(&Text::new(y.title.clone(), at, style)).map_err(draw_error)?;
+    }
+    if frame.x_labels && !x.title.is_empty() {
+        let at = ((xr.start + xr.end) / 2 - bx, h as i32 - st.px(6.0));
+        area.draw(&Text::new(x.title.clone(), at, font.pos(Pos::new(HPos::Center, VPos::Center))))
+            .map_err(draw_error)?;
+    }
+    Ok(chart)
+}
+
+/// A vertical error bar from `lo` to `hi` at `x` (data coordinates) with caps `cap` units
+/// wide, drawn as one path: left cap, centre, up, top cap.
+pub fn error_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Chart<DB>,
+    st: &Style,
+    x: f64,
+    lo: f64,
+    hi: f64,
+    color: RGBColor,
+) -> Result<(), String> {
+    let (bx, by0) = chart.backend_coord(&(x, lo));
+    let (_, by1) = chart.backend_coord(&(x, hi));
+    let c = st.px(3.0);
+    let pts = vec![(bx - c, by0), (bx + c, by0), (bx, by0), (bx, by1), (bx - c, by1), (bx + c, by1)];
+    root.draw(&PathElement::new(pts, st.thin(color))).map_err(draw_error)
+}
+
+/// A data line through `pts` (data coordinates), broken at non-finite values so that gaps
+/// in a trace stay gaps.
+pub fn line<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    pts: &[(f64, f64)],
+    style: ShapeStyle,
+) -> Result<(), String> {
+    let mut segment: Vec<(f64, f64)> = Vec::new();
+    let mut segments = Vec::new();
+    for &(x, y) in pts {
+        if x.is_finite() && y.is_finite() {
+            segment.push((x, y));
+        } else if !segment.is_empty() {
+            segments.push(std::mem::take(&mut segment));
+        }
+    }
+    if !segment.is_empty() {
+        segments.push(segment);
+    }
+    chart.draw_series(segments.into_iter().map(|s| PathElement::new(s, style))).map_err(draw_error)?;
+    Ok(())
+}
+
+/// Points of a min/max decimation of (x, y) into at most `max` points: each bucket keeps
+/// its lowest and highest sample in time order, so spikes (a loss, a queue peak) survive
+/// while an SVG stays small.
+pub fn decimate(x: &[f64], y: &[f64], max: usize) -> Vec<(f64, f64)> {
+    let n = x.len().min(y.len());
+    if n <= max || max < 4 {
+        return (0..n).map(|i| (x[i], y[i])).collect();
+    }
+    let buckets = max / 2;
+    let mut out = Vec::with_capacity(buckets * 2);
+    for b in 0..buckets {
+        let (s, e) = (b * n / buckets, (b + 1) * n / buckets);
+        let idx: Vec<usize> = (s..e).filter(|&i| y[i].is_finite()).collect();
+        if idx.len() < e - s {
+            // A bucket with gaps keeps them: emit a NaN so the line breaks there.
+            let lo = idx.iter().copied().min_by(|&a, &b| y[a].total_cmp(&y[b]));
+            let hi = idx.iter().copied().max_by(|&a, &b| y[a].total_cmp(&y[b]));
+            let mut keep: Vec<usize> = lo.into_iter().chain(hi).collect();
+            keep.sort_unstable();
+            keep.dedup();
+            out.extend(keep.iter().map(|&i| (x[i], y[i])));
+            out.push((x[e - 1], f64::NAN));
+            continue;
+        }
+        let lo = idx.iter().copied().min_by(|&a, &b| y[a].total_cmp(&y[b])).unwrap_or(s);
+        let hi = idx.iter().copied().max_by(|&a, &b| y[a].total_cmp(&y[b])).unwrap_or(s);
+        let (a, b) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+        out.push((x[a], y[a]));
+        if b != a {
+            out.push((x[b], y[b]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimation_keeps_extremes_and_bounds_the_point_count() {
+        // 10,000 samples of a sawtooth with one spike of 100 at i = 5,001.
+        let x: Vec<f64> = (0..10_000).map(|i| i as f64).collect();
+        let mut y: Vec<f64> = (0..10_000).map(|i| (i % 7) as f64).collect();
+        y[5001] = 100.0;
+        let d = decimate(&x, &y, 1000);
+        assert!(d.len() <= 1000, "{}", d.len());
+        assert!(d.contains(&(5001.0, 100.0)), "the spike survives");
+        assert!(d.windows(2).all(|w| w[0].0 < w[1].0), "time order is kept");
+        // Each bucket of 20 samples holds a 0 and a 6.
+        assert_eq!(d.iter().filter(|p| p.1 == 0.0).count(), 500);
+        // Short series pass through unchanged.
+        assert_eq!(decimate(&x[..10], &y[..10], 1000).len(), 10);
+    }
+
+    #[test]
+    fn decimation_keeps_gaps_as_gaps() {
+        let x: Vec<f64> = (0..100).map(|i| i as f64).collect();
+        let y: Vec<f64> = (0..100).map(|i| if (40..60).contains(&i) { f64::NAN } else { 1.0 }).collect();
+        let d = decimate(&x, &y, 20);
+        assert!(d.iter().any(|p| p.1.is_nan()));
+        assert!(d.iter().all(|p| p.1.is_nan() || !(40.0..60.0).contains(&p.0)));
+    }
+}

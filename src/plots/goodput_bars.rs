@@ -1,0 +1,138 @@
+//! Per-flow goodput of one point: a bar per flow (mean over seeds, 95% CI), coloured by
+//! algorithm, with the equal share marked and Jain's index in the title.
+
+use super::axis::{Axis, pad_range};
+use super::chart::{self, Entry, Figure, Frame, Glyph};
+use super::style::{self, HEIGHT, REFERENCE, Style, WIDTH};
+use super::{Ctx, Outcome, seeds_phrase};
+use crate::results::stats::estimate;
+use crate::spec::Metric;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Categorical flow labels up to this many flows; a numeric axis beyond.
+const MAX_CATEGORIES: usize = 16;
+
+struct Bar {
+    flow: usize,
+    /// Palette index of the flow's algorithm.
+    color: usize,
+    mean: f64,
+    ci95: f64,
+}
+
+struct BarsFigure {
+    title: Vec<String>,
+    legend: Vec<Entry>,
+    x: Axis,
+    y: Axis,
+    bars: Vec<Bar>,
+    equal_share: f64,
+}
+
+pub(super) fn plot(ctx: &Ctx) -> Result<Outcome, String> {
+    let res = ctx.res;
+    let mut points: Vec<usize> = match &ctx.spec.runs {
+        Some(r) => r.iter().map(|r| r.point).collect(),
+        None => res.labels.keys().copied().collect(),
+    };
+    points.dedup();
+    let mut files = Vec::new();
+    for p in points {
+        let Some(fig) = build(ctx, p) else { continue };
+        files.extend(chart::render(&fig, ctx.out, &format!("goodput_bars-p{p}"), &ctx.formats)?);
+    }
+    Ok(if files.is_empty() {
+        Outcome::Nothing("no flow rows in flows.csv".into())
+    } else {
+        Outcome::Written(files)
+    })
+}
+
+fn build(ctx: &Ctx, point: usize) -> Option<BarsFigure> {
+    let res = ctx.res;
+    let rows: Vec<_> = res.flows.iter().filter(|f| f.point == point).collect();
+    let n = rows.iter().map(|f| f.flow + 1).max()?;
+    let mut algorithms: Vec<String> = Vec::new();
+    let mut bars = Vec::new();
+    for flow in 0..n {
+        let mine: Vec<_> = rows.iter().filter(|f| f.flow == flow).collect();
+        let Some(first) = mine.first() else { continue };
+        let a = match algorithms.iter().position(|x| *x == first.algorithm) {
+            Some(i) => i,
+            None => {
+                algorithms.push(first.algorithm.clone());
+                algorithms.len() - 1
+            }
+        };
+        let e = estimate(&mine.iter().map(|f| f.goodput_mbps).collect::<Vec<_>>());
+        bars.push(Bar { flow, color: a, mean: e.mean, ci95: e.ci95 });
+    }
+    let finite: Vec<&Bar> = bars.iter().filter(|b| b.mean.is_finite()).collect();
+    if finite.is_empty() {
+        return None;
+    }
+    // The equal share is the mean bar: what each flow would get if the same total were
+    // split evenly.
+    let equal_share = finite.iter().map(|b| b.mean).sum::<f64>() / finite.len() as f64;
+    let hi =
+        finite.iter().map(|b| b.mean + if b.ci95.is_finite() { b.ci95 } else { 0.0 }).fold(0.0, f64::max);
+    let (_, yhi) = pad_range(0.0, hi.max(equal_share), 0.06, true);
+    let x = if n <= MAX_CATEGORIES {
+        Axis::categories("flow", &(0..n).map(|i| i.to_string()).collect::<Vec<_>>())
+    } else {
+        let mut a = Axis::linear("flow", 0.0, (n - 1) as f64, 8);
+        (a.lo, a.hi) = (-0.5, n as f64 - 0.5);
+        a
+    };
+    let jain = estimate(&res.ok_runs(&[point]).map(|r| r.metric(Metric::JainIndex)).collect::<Vec<_>>());
+    let jain_text = if jain.ci95.is_finite() {
+        format!("Jain's index {:.3} ± {:.3} ({})", jain.mean, jain.ci95, seeds_phrase(jain.n))
+    } else {
+        format!("Jain's index {:.3} ({})", jain.mean, seeds_phrase(jain.n))
+    };
+    let labels: Vec<String> =
+        res.swept.iter().enumerate().map(|(k, s)| format!("{s} = {}", res.label(point, k))).collect();
+    let mut legend: Vec<Entry> = algorithms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Entry { label: a.clone(), color: style::color(i), glyph: Glyph::Bar })
+        .collect();
+    legend.push(Entry { label: "equal share".into(), color: REFERENCE, glyph: Glyph::Line });
+    Some(BarsFigure {
+        title: vec![labels.join(", "), jain_text],
+        legend,
+        x,
+        y: Axis::linear("goodput (Mbit/s)", 0.0, yhi, 6),
+        bars,
+        equal_share,
+    })
+}
+
+impl Figure for BarsFigure {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT + 13 * self.legend.len().div_ceil(4) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
+        let area = chart::title(root, st, &self.title)?;
+        let area = chart::legend(&area, st, &self.legend)?;
+        let y_area = chart::y_area_width(&area, st, &[&self.y])?;
+        let mut c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        let half = 0.35;
+        c.draw_series(self.bars.iter().filter(|b| b.mean.is_finite()).map(|b| {
+            let x = b.flow as f64;
+            Rectangle::new([(x - half, 0.0), (x + half, b.mean)], style::color(b.color).filled())
+        }))
+        .map_err(super::draw_error)?;
+        for b in self.bars.iter().filter(|b| b.mean.is_finite() && b.ci95.is_finite() && b.ci95 > 0.0) {
+            chart::error_bar(root, &c, st, b.flow as f64, b.mean - b.ci95, b.mean + b.ci95, style::INK)?;
+        }
+        chart::line(
+            &mut c,
+            &[(self.x.lo, self.equal_share), (self.x.hi, self.equal_share)],
+            st.thin(REFERENCE),
+        )?;
+        Ok(())
+    }
+}
