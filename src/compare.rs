@@ -487,6 +487,14 @@ fn causes(s: &Scenario, p: &Measured, f: &Measured, e: &Errors, exceeded: &[Metr
                 .to_string(),
         );
     }
+    if algorithm("westwood") && buffer < 0.5 * bdp {
+        out.push(format!(
+            "Westwood+ sets cwnd = BWE x RTTmin at once when a recovery ends; the burst of up to half a window \
+             this releases overflows a {buffer:.0}-packet buffer and starts the next recovery, a spiral both engines \
+             go through, and how long it lasts (which sets the throughput) depends on how the burst meets the \
+             queue: packet by packet, or as one fluid step"
+        ));
+    }
     if algorithm("vegas") {
         out.push(
             "Vegas holds any backlog between alpha and beta packets per flow, so where a case settles depends on its \

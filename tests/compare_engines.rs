@@ -46,11 +46,13 @@ fn the_quick_grid_keeps_every_case_and_the_fluid_engine_matches_most_of_them() {
             }
         }
     }
-    // 24 of the 30 pass (measured with the packet engine of this commit; the six that do
-    // not are single flows at 4 BDP (BIC, CUBIC) and 0.25 BDP (Reno, Westwood+), where
-    // the packet engine times out, and 4 Vegas and 4 BIC flows at 4 BDP, whose share of
-    // the link depends on start order). The table is deterministic: same seeds, same rows.
-    assert!(c.passed() >= 24, "{} of 30 pass:\n{}", c.passed(), c.table());
+    // 27 of the 30 pass (measured at this commit). The three that do not: a single
+    // Westwood+ flow at 0.25 BDP (its recovery-exit burst overflows the buffer, a spiral
+    // whose length differs), 4 Vegas flows at 4 BDP (the equilibrium depends on history)
+    // and 4 BIC flows at 4 BDP (the smallest flow's share, -17 % over 4 seeds of 40 s;
+    // the full grid's 10 seeds of 100 s pass). The table is deterministic: same seeds,
+    // same rows.
+    assert!(c.passed() >= 27, "{} of 30 pass:\n{}", c.passed(), c.table());
 
     // Cases a fluid model must get right: a single flow filling a 1-BDP buffer, a few
     // flows sharing a link with any buffer from 1 BDP up.

@@ -51,6 +51,8 @@ struct FlowState {
     syn_retransmitted: bool,
     data_at: Option<(Time, f64)>,
     // This step.
+    /// Payload bytes the step's ACKs acknowledged: what the ACK clock released.
+    clocked: f64,
     sent: Sent,
     wire: f64,
     random_lost: f64,
@@ -86,6 +88,9 @@ pub(crate) struct Engine<'s> {
     /// and the packets of it that are dropped.
     offered_by: Vec<f64>,
     drops_by: Vec<f64>,
+    /// Per source: the wire bytes of this step's offer beyond what its ACKs of the step
+    /// clocked out (window growth, bursts), which a full drop-tail queue drops first.
+    excess_by: Vec<f64>,
     /// The long-run random loss probability, which UDP sources (no feedback) lose as an
     /// expected fraction rather than from a stream, and which SYNs draw against.
     random_p: f64,
@@ -197,6 +202,7 @@ impl<'s> Engine<'s> {
                 syn_rto: 1.0,
                 syn_retransmitted: false,
                 data_at: None,
+                clocked: 0.0,
                 sent: Sent::default(),
                 wire: 0.0,
                 random_lost: 0.0,
@@ -231,6 +237,7 @@ impl<'s> Engine<'s> {
             drop_rng: Stream::new(scenario.seed, StreamKind::Drops, 0),
             offered_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
             drops_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
+            excess_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
             random_p,
             window_s: 0.0,
             capacity: 0.0,
@@ -284,6 +291,7 @@ impl<'s> Engine<'s> {
             }
 
             let slot = f.line.take(k);
+            f.clocked = slot.acked();
             if let Some((rtt, bytes)) = f.sender.on_slot(&slot, now, f.fixed_rtt).map_err(bad)? {
                 if in_window {
                     f.rtt.add(rtt, bytes);
@@ -305,6 +313,8 @@ impl<'s> Engine<'s> {
         let nflows = self.flows.len();
         for (j, f) in self.flows.iter().enumerate() {
             self.offered_by[j] = f.wire - f.random_lost;
+            let excess = (f.wire - f.clocked * f.wire_per_payload).hi(0.0);
+            self.excess_by[j] = excess.lo(self.offered_by[j]);
         }
         let mut udp_packets = 0.0;
         for (j, u) in self.udp.iter_mut().enumerate() {
@@ -312,6 +322,9 @@ impl<'s> Engine<'s> {
             udp_packets += w / u.packet;
             self.udp_sent[j] = w;
             self.offered_by[nflows + j] = w * (1.0 - self.random_p);
+            // A constant-rate source has no bursts of its own (its on-off switches are
+            // rare next to a step).
+            self.excess_by[nflows + j] = 0.0;
         }
 
         // Random loss first (on arrival), then RED's early drop, then drop-tail overflow.
@@ -328,7 +341,7 @@ impl<'s> Engine<'s> {
         let q_end = self.queue.q;
         let d0 = self.queue.service.drain_time(t0, q_start);
         let d1 = self.queue.service.drain_time(now, q_end);
-        self.attribute_drops(1.0 - keep);
+        self.attribute_drops(red_drop, (1.0 - red_drop) * (1.0 - served.accepted));
 
         let mut dropped_packets = 0.0;
         let mut arrived_packets = udp_packets;
@@ -385,30 +398,59 @@ impl<'s> Engine<'s> {
         Ok(())
     }
 
-    /// Turns the fluid's queue drops (a fraction `lost` of every source's offered bytes)
-    /// into whole packets of chosen sources, as a packet queue drops whole packets of
-    /// whichever flow's packets arrive when it is full. Without this every flow would lose
-    /// a sliver of a packet in the same step and all would halve together; with it a flow
-    /// gets loss indications at the rate (its packet rate) x (drop probability), the Poisson
-    /// loss process of the MGT model (reference §3.9), and seeds decide which flows lose.
+    /// Turns the fluid's queue drops into whole packets of chosen sources, as a packet
+    /// queue drops whole packets of whichever flow's packets arrive when it is full.
+    /// Without this every flow would lose a sliver of a packet in the same step and all
+    /// would halve together; with it a flow gets loss indications at the rate (its packet
+    /// rate) x (drop probability), the Poisson loss process of the MGT model (reference
+    /// §3.9), and seeds decide which flows lose.
+    ///
+    /// `red` is the fraction of every source's offer RED drops early: at random, so in
+    /// proportion to the offer. `overflow` is the fraction of the total offer drop-tail
+    /// drops, and it falls on the sources' excess first. A full FIFO frees one place per
+    /// departure; an ACK-clocked flow sends one packet per packet that left, so its clocked
+    /// packets arrive spaced like the departures and find the places freed, while what it
+    /// sends beyond them (the extra segment of additive increase, slow start's second
+    /// segment per ACK, a burst when recovery ends) arrives back to back with them and
+    /// finds the queue full. So each flow that grows loses a packet in each overflow, as
+    /// in a packet queue, where drop-tail is known to synchronise Reno flows; only an
+    /// overflow larger than all the excess reaches the clocked packets, in proportion.
     ///
     /// The expected packets, plus the remainder carried from earlier steps, are rounded
     /// down to n; n is shared in proportion to the expectations, whole parts first, and
     /// the fractional parts by systematic sampling (one uniform draw: a source with
     /// fraction f gets one more with probability f), so a step costs O(sources) whatever
     /// the number of drops.
-    fn attribute_drops(&mut self, lost: f64) {
-        if lost <= 0.0 {
+    fn attribute_drops(&mut self, red: f64, overflow: f64) {
+        if red <= 0.0 && overflow <= 0.0 {
             // Nothing dropped this step (most steps): nothing to hand out or carry.
             self.drops_by.fill(0.0);
             return;
         }
         let packets = |j: usize| {
-            if j < self.flows.len() { self.flows[j].packet } else { self.udp[j - self.flows.len()].packet }
+            if j < self.flows.len() {
+                self.flows[j].inv_packet
+            } else {
+                1.0 / self.udp[j - self.flows.len()].packet
+            }
         };
+        // Overflow in wire bytes, and the excess that survived RED.
+        let offered: f64 = self.offered_by.iter().sum();
+        let overflow_bytes = overflow * offered;
+        let excess: f64 = self.excess_by.iter().sum::<f64>() * (1.0 - red);
+        let from_excess = overflow_bytes.lo(excess);
+        let rest_share = if offered * (1.0 - red) - excess > 0.0 {
+            (overflow_bytes - from_excess) / (offered * (1.0 - red) - excess)
+        } else {
+            0.0
+        };
+        let excess_share = if excess > 0.0 { from_excess / excess } else { 0.0 };
         let mut expected = 0.0;
         for j in 0..self.offered_by.len() {
-            self.drops_by[j] = self.offered_by[j] * lost / packets(j);
+            let kept_excess = self.excess_by[j] * (1.0 - red);
+            let kept_rest = self.offered_by[j] * (1.0 - red) - kept_excess;
+            let bytes = self.offered_by[j] * red + kept_excess * excess_share + kept_rest * rest_share;
+            self.drops_by[j] = bytes * packets(j);
             expected += self.drops_by[j];
         }
         self.drop_debt += expected;
@@ -431,7 +473,7 @@ impl<'s> Engine<'s> {
             }
             let wanted = whole + extra;
             // A source cannot lose more than it sent; what it cannot lose stays owed.
-            let most = self.offered_by[j] / packets(j);
+            let most = self.offered_by[j] * packets(j);
             self.drops_by[j] = wanted.lo(most);
             self.drop_debt += (wanted - self.drops_by[j]).hi(0.0);
         }
