@@ -12,9 +12,10 @@
 //! receiver (which only ever sees its own flow's segments, in arrival order) processes it
 //! right then, at its arrival time, firing any receiver timer due before it first. Its ACK
 //! goes into the flow's ACK FIFO, whose head is the only per-packet event. Receivers thus
-//! run ahead of the global clock; what depends on time (the application's reads) is
-//! recorded at the instants the report needs (warm-up end, sample times). Metrics are
-//! aggregated online and sampled at the trace interval.
+//! run ahead of the global clock, so the payload they have received (goodput counts each
+//! byte at its first arrival) is recorded at the instants the report needs (warm-up end,
+//! sample times), and the application's reads are advanced lazily to each event's time.
+//! Metrics are aggregated online and sampled at the trace interval.
 //!
 //! Phase effects: with jitter on (the default), each flow's start is delayed by a uniform
 //! draw in [0, `start_offset`] (10 ms by default), and each ACK reaches its sender after a
@@ -147,7 +148,7 @@ impl<'a> Engine<'a> {
         let packet_time = tx_time(capacity, 1500);
         let mut q = EventQueue::new();
         let interval = ns(s.trace_interval);
-        // Instants at which receivers record what the application has read.
+        // Instants at which receivers record the payload received so far (goodput).
         let mut marks: Vec<u64> = match end.checked_div(interval) {
             Some(n) => (1..=n).map(|k| k * interval).collect(),
             None => Vec::new(),
@@ -467,11 +468,11 @@ impl<'a> Engine<'a> {
         let queue = self.link.queue_bytes(now);
         self.recorder.begin(now, queue);
         for (i, f) in self.flows.iter_mut().enumerate() {
-            let read = f.rcv.read_at(now);
+            let received = f.rcv.received_at(now);
             let s = FlowSample {
                 cwnd_segments: f.snd.cwnd as f64 / f.mss as f64,
                 wire_sent: f.snd.stats.wire_sent,
-                read,
+                received,
                 srtt: f.snd.srtt(),
                 cc: f.snd.controller(),
             };
@@ -485,10 +486,12 @@ impl<'a> Engine<'a> {
         let mut flow_reports = Vec::with_capacity(self.flows.len());
         let mut flow_diags = Vec::with_capacity(self.flows.len());
         for f in &mut self.flows {
-            let read_at_warmup = if self.warmup > 0 { f.rcv.read_at(self.warmup) } else { 0 };
+            // Goodput: payload whose first copy reached the receiver in (warm-up, end]
+            // (see `FlowReport::goodput_mbps`). Every arrival up to `end` has been processed.
+            let received_at_warmup = if self.warmup > 0 { f.rcv.received_at(self.warmup) } else { 0 };
             f.rcv.advance_reader(end);
             f.snd.finish(end);
-            let goodput = (f.rcv.read_total - read_at_warmup) as f64 * 8.0 / span_s / 1e6;
+            let goodput = (f.rcv.received() - received_at_warmup) as f64 * 8.0 / span_s / 1e6;
             let m = &f.snd.metrics;
             let fct = match (f.snd.stats.syn_at, f.rcv.done_at) {
                 (Some(syn), Some(done)) if done <= end => Some((done - syn) as f64 / 1e9),

@@ -84,12 +84,13 @@ pub(crate) struct Receiver {
     /// Fractional read progress, bit x ns (< 8e9).
     credit: u128,
     last_read: u64,
-    /// Instants (ns, sorted) at which the read total is recorded: the end of the warm-up
-    /// and every sample time. The engine runs a receiver ahead of the global clock (a
-    /// segment is processed when its arrival time is known, at admission), so it asks for
-    /// these recorded values rather than the current total.
+    /// Instants (ns, sorted) at which [`Receiver::received`] is recorded: the end of the
+    /// warm-up and every sample time. The engine runs a receiver ahead of the global clock
+    /// (a segment is processed when its arrival time is known, at admission), so it asks
+    /// for these recorded values rather than the current total. A segment arriving exactly
+    /// at a mark counts before it.
     marks: Vec<u64>,
-    mark_reads: Vec<u64>,
+    mark_received: Vec<u64>,
     ooo: Vec<Block>,
     ooo_bytes: u64,
     stamp: u64,
@@ -110,7 +111,7 @@ impl Receiver {
     pub fn new(cfg: ReceiverConfig, marks: Vec<u64>) -> Receiver {
         debug_assert!(marks.windows(2).all(|w| w[0] < w[1]));
         Receiver {
-            mark_reads: Vec::with_capacity(marks.len()),
+            mark_received: Vec::with_capacity(marks.len()),
             marks,
             right: cfg.buffer,
             cfg,
@@ -149,27 +150,43 @@ impl Receiver {
         self.ooo_bytes
     }
 
-    /// Runs the application's reads up to `now`, recording the totals at the marks passed.
-    pub fn advance_reader(&mut self, now: u64) {
-        while let Some(&m) = self.marks.get(self.mark_reads.len()) {
+    /// Payload bytes that have reached the receiver at least once, each byte counted when
+    /// its first copy arrived, in order or not: delivered in order plus held out of order.
+    /// Goodput counts these (see `FlowReport::goodput_mbps`): the first arrival is when
+    /// the bottleneck carried the byte usefully, so a window's count cannot exceed what the
+    /// link carried in it, unlike in-order delivery, which releases a whole reassembled
+    /// window when a hole fills.
+    #[inline]
+    pub fn received(&self) -> u64 {
+        self.stats.delivered + self.ooo_bytes
+    }
+
+    /// Records [`Receiver::received`] at the marks before `now`.
+    #[inline]
+    fn pass_marks(&mut self, now: u64) {
+        while let Some(&m) = self.marks.get(self.mark_received.len()) {
             if m >= now {
                 break;
             }
-            self.read_to(m);
-            self.mark_reads.push(self.read_total);
+            self.mark_received.push(self.received());
         }
-        self.read_to(now);
     }
 
-    /// Bytes the application had read at mark `t` (one of the instants given to `new`).
-    pub fn read_at(&mut self, t: u64) -> u64 {
+    /// [`Receiver::received`] at mark `t` (one of the instants given to `new`), once the
+    /// engine's clock has reached `t` (so every arrival up to `t` has been processed).
+    pub fn received_at(&mut self, t: u64) -> u64 {
         let k = self.marks.partition_point(|&m| m < t);
-        debug_assert_eq!(self.marks.get(k), Some(&t), "read_at needs a mark");
-        if k >= self.mark_reads.len() {
-            self.advance_reader(t);
-            self.mark_reads.push(self.read_total);
+        debug_assert_eq!(self.marks.get(k), Some(&t), "received_at needs a mark");
+        if k >= self.mark_received.len() {
+            self.pass_marks(t);
+            self.mark_received.push(self.received());
         }
-        self.mark_reads[k]
+        self.mark_received[k]
+    }
+
+    /// Runs the application's reads up to `now`.
+    pub fn advance_reader(&mut self, now: u64) {
+        self.read_to(now);
     }
 
     fn read_to(&mut self, now: u64) {
@@ -249,6 +266,7 @@ impl Receiver {
 
     /// A segment arrives at `now`; ACKs to send are appended to `out`.
     pub fn on_segment(&mut self, now: u64, seg: &Segment, out: &mut Vec<AckSeg>) {
+        self.pass_marks(now);
         self.advance_reader(now);
         match seg.kind {
             SegKind::Syn => {
@@ -516,18 +534,39 @@ mod tests {
     }
 
     #[test]
-    fn read_totals_are_recorded_at_marks_even_when_the_receiver_runs_ahead() {
-        // Reader at 1000 B/s; marks at 0.5 s and 1.5 s. A segment processed at 2 s (ahead
-        // of a global clock still at 0.4 s) must not change what was read at 0.5 s.
-        let mut c = cfg();
-        c.read_rate = Some(8_000);
-        let mut r = Receiver::new(c, vec![500_000_000, 1_500_000_000]);
+    fn first_arrivals_are_recorded_at_marks_even_when_the_receiver_runs_ahead() {
+        // Marks at 0.5, 1.5 and 2.5 s. Segment 0 arrives at 0, segment 2 (out of order) at
+        // 1 s, segment 1 (filling the hole) at 2 s, a duplicate of segment 2 at 2.2 s. Each
+        // byte counts when its first copy arrives: 1000, 2000 (the out-of-order segment
+        // counts at once), 3000 (the duplicate adds nothing). In-order delivery would give
+        // 1000, 1000, 3000. Processing the receiver ahead (to 2.2 s) before asking for the
+        // earlier marks changes nothing.
+        let mut r = Receiver::new(cfg(), vec![500_000_000, 1_500_000_000, 2_500_000_000]);
         let mut out = Vec::new();
         r.on_segment(0, &data(0), &mut out);
+        r.on_segment(1_000_000_000, &data(2000), &mut out);
         r.on_segment(2_000_000_000, &data(1000), &mut out);
-        assert_eq!(r.read_at(500_000_000), 500);
-        assert_eq!(r.read_at(1_500_000_000), 1000, "the first segment is read by 1 s");
-        assert_eq!(r.read_total, 1000);
+        r.on_segment(2_200_000_000, &data(2000), &mut out);
+        assert_eq!(r.received_at(500_000_000), 1000);
+        assert_eq!(r.received_at(1_500_000_000), 2000);
+        assert_eq!(r.received_at(2_500_000_000), 3000);
+        assert_eq!(r.stats.delivered, 3000);
+        assert_eq!(r.stats.duplicate, 1000);
+    }
+
+    #[test]
+    fn the_reader_reads_at_its_rate_between_events() {
+        // Reader at 1000 B/s, never idle (data always waiting): 500 B by 0.5 s, 2000 B by
+        // 2 s, whatever the events in between.
+        let mut c = cfg();
+        c.read_rate = Some(8_000);
+        let mut r = Receiver::new(c, Vec::new());
+        let mut out = Vec::new();
+        r.on_segment(0, &data(0), &mut out);
+        r.on_segment(500_000_000, &data(1000), &mut out);
+        assert_eq!(r.read_total, 500);
+        r.on_segment(2_000_000_000, &data(2000), &mut out);
+        assert_eq!(r.read_total, 2000);
     }
 
     #[test]
