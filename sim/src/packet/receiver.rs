@@ -19,7 +19,7 @@
 //! * SACK (RFC 2018): up to 3 blocks, the most recently changed first.
 
 use super::event::{LazyTimer, NEVER};
-use super::packet::{AckKind, AckSeg, MAX_SACK_BLOCKS, SegKind, Segment};
+use super::packet::{AckKind, AckSeg, AckSink, MAX_SACK_BLOCKS, SegKind, Segment};
 
 /// Delayed-ACK timeout, ns (Linux `TCP_DELACK_MIN` = HZ/25 = 40 ms).
 pub(crate) const DELACK: u64 = 40_000_000;
@@ -175,7 +175,9 @@ impl Receiver {
     /// [`Receiver::received`] at mark `t` (one of the instants given to `new`), once the
     /// engine's clock has reached `t` (so every arrival up to `t` has been processed).
     pub fn received_at(&mut self, t: u64) -> u64 {
-        let k = self.marks.partition_point(|&m| m < t);
+        // Marks are asked for in time order: the first one not yet recorded, or a search.
+        let n = self.mark_received.len();
+        let k = if self.marks.get(n) == Some(&t) { n } else { self.marks.partition_point(|&m| m < t) };
         debug_assert_eq!(self.marks.get(k), Some(&t), "received_at needs a mark");
         if k >= self.mark_received.len() {
             self.pass_marks(t);
@@ -242,41 +244,46 @@ impl Receiver {
         }
     }
 
-    fn ack(&mut self, kind: AckKind, tsecr: u64, echo_retx: bool) -> AckSeg {
+    /// Sends an ACK at `now`, written straight into its place on the reverse path.
+    #[inline(always)]
+    fn ack(&mut self, now: u64, kind: AckKind, tsecr: u64, echo_retx: bool, out: &mut impl AckSink) {
         self.update_right();
-        let mut a = AckSeg::new(kind, self.rcv_nxt, self.right, tsecr, echo_retx);
-        if self.cfg.sack && !self.ooo.is_empty() {
-            // The most recently changed blocks, newest first (RFC 2018 §4).
-            let mut picked = [usize::MAX; MAX_SACK_BLOCKS];
-            for slot in 0..MAX_SACK_BLOCKS.min(self.ooo.len()) {
-                let best = (0..self.ooo.len())
-                    .filter(|i| !picked[..slot].contains(i))
-                    .max_by_key(|&i| self.ooo[i].stamp)
-                    .expect("enough blocks");
-                picked[slot] = best;
-                a.push_block(self.ooo[best].start, self.ooo[best].end);
-            }
-        }
+        let a = out.slot(now);
+        *a = AckSeg::new(kind, self.rcv_nxt, self.right, tsecr, echo_retx);
+        // The slot's memory may not be cached yet: nothing is read back from it.
+        let nsacks = if self.cfg.sack && !self.ooo.is_empty() { self.sack_blocks(a) } else { 0 };
         self.pending = 0;
         self.delack_at = NEVER;
         self.stats.acks += 1;
-        self.stats.ack_bytes += a.wire();
-        a
+        self.stats.ack_bytes += AckSeg::wire_with(nsacks);
+    }
+
+    /// The most recently changed blocks, newest first (RFC 2018 §4). Returns their number.
+    fn sack_blocks(&self, a: &mut AckSeg) -> usize {
+        let n = MAX_SACK_BLOCKS.min(self.ooo.len());
+        let mut picked = [usize::MAX; MAX_SACK_BLOCKS];
+        for slot in 0..n {
+            let best = (0..self.ooo.len())
+                .filter(|i| !picked[..slot].contains(i))
+                .max_by_key(|&i| self.ooo[i].stamp)
+                .expect("enough blocks");
+            picked[slot] = best;
+            a.push_block(self.ooo[best].start, self.ooo[best].end);
+        }
+        n
     }
 
     /// A segment arrives at `now`; ACKs to send are appended to `out`.
-    pub fn on_segment(&mut self, now: u64, seg: &Segment, out: &mut Vec<AckSeg>) {
+    pub fn on_segment(&mut self, now: u64, seg: &Segment, out: &mut impl AckSink) {
         self.pass_marks(now);
         self.advance_reader(now);
         match seg.kind {
             SegKind::Syn => {
-                let a = self.ack(AckKind::SynAck, seg.sent, seg.retx);
-                out.push(a);
+                self.ack(now, AckKind::SynAck, seg.sent, seg.retx, out);
             }
             SegKind::Probe => {
                 self.stats.probes += 1;
-                let a = self.ack(AckKind::Ack, seg.sent, true);
-                out.push(a);
+                self.ack(now, AckKind::Ack, seg.sent, true, out);
             }
             SegKind::Fin => {
                 let kind = if seg.seq == self.rcv_nxt {
@@ -285,15 +292,15 @@ impl Receiver {
                 } else {
                     AckKind::Ack
                 };
-                let a = self.ack(kind, seg.sent, seg.retx);
-                out.push(a);
+                self.ack(now, kind, seg.sent, seg.retx, out);
             }
             SegKind::Data => self.on_data(now, seg, out),
         }
         self.plan_update(now);
     }
 
-    fn on_data(&mut self, now: u64, seg: &Segment, out: &mut Vec<AckSeg>) {
+    #[inline(always)]
+    fn on_data(&mut self, now: u64, seg: &Segment, out: &mut impl AckSink) {
         let (s, e) = (seg.seq, seg.end());
         let len = u64::from(seg.len);
         self.stats.arrived += len;
@@ -327,8 +334,7 @@ impl Receiver {
         }
         self.stats.high_water = self.stats.high_water.max(self.held());
         if immediate {
-            let a = self.ack(AckKind::Ack, seg.sent, seg.retx);
-            out.push(a);
+            self.ack(now, AckKind::Ack, seg.sent, seg.retx, out);
             return;
         }
         if self.pending == 0 {
@@ -339,8 +345,7 @@ impl Receiver {
         self.pending += 1;
         if self.pending >= 2 {
             // RFC 7323 §4.3: a delayed ACK echoes the earliest segment it acknowledges.
-            let a = self.ack(AckKind::Ack, self.held_tsecr, self.held_retx);
-            out.push(a);
+            self.ack(now, AckKind::Ack, self.held_tsecr, self.held_retx, out);
         }
     }
 
@@ -391,11 +396,10 @@ impl Receiver {
     }
 
     /// The receiver timer fired at `now`.
-    pub fn on_timer(&mut self, now: u64, out: &mut Vec<AckSeg>) {
+    pub fn on_timer(&mut self, now: u64, out: &mut impl AckSink) {
         self.advance_reader(now);
         if self.delack_at <= now {
-            let a = self.ack(AckKind::Ack, self.held_tsecr, self.held_retx);
-            out.push(a);
+            self.ack(now, AckKind::Ack, self.held_tsecr, self.held_retx, out);
         }
         if self.update_at <= now {
             let before = self.right;
@@ -403,8 +407,7 @@ impl Receiver {
             if self.right > before {
                 self.stats.window_updates += 1;
                 // A pure window update acknowledges nothing new: no RTT sample.
-                let a = self.ack(AckKind::Ack, u64::MAX, true);
-                out.push(a);
+                self.ack(now, AckKind::Ack, u64::MAX, true, out);
             }
         }
         self.plan_update(now);
@@ -430,15 +433,7 @@ mod tests {
     }
 
     fn data(seq: u64) -> Segment {
-        Segment {
-            kind: SegKind::Data,
-            len: MSS as u32,
-            flow: 0,
-            seq,
-            sent: seq,
-            retx: false,
-            wire: MSS as u32 + 52,
-        }
+        Segment { kind: SegKind::Data, len: MSS as u32, seq, sent: seq, retx: false, wire: MSS as u32 + 52 }
     }
 
     #[test]
