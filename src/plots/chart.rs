@@ -135,19 +135,24 @@ pub struct Entry {
     pub glyph: Glyph,
 }
 
-/// Positions of legend entries, wrapped into rows that fit `width` pixels.
-fn legend_layout<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    st: &Style,
-    entries: &[Entry],
-) -> Result<(Vec<(i32, i32)>, i32), String> {
+/// Where a legend's entries go.
+struct LegendLayout {
+    /// The left end and vertical centre of each entry, pixels.
+    at: Vec<(i32, i32)>,
+    /// Pixels.
+    height: i32,
+    rows: u32,
+}
+
+/// Legend entries wrapped into rows that fit `width` pixels.
+fn legend_layout(width: u32, st: &Style, entries: &[Entry]) -> Result<LegendLayout, String> {
     let font = st.label_font();
-    let (width, _) = area.dim_in_pixel();
     let (left, sample, gap, spacing, row_h) = (st.px(8.0), st.px(16.0), st.px(4.0), st.px(11.0), st.px(13.0));
     let mut at = Vec::with_capacity(entries.len());
     let (mut x, mut row) = (left, 0);
     for e in entries {
-        let (tw, _) = area.estimate_text_size(&e.label, &font).map_err(draw_error)?;
+        // The font's own measure, as the backends' estimate_text_size uses it.
+        let (tw, _) = font.font.box_size(&e.label).map_err(draw_error)?;
         let w = sample + gap + tw as i32;
         if x > left && x + w > width as i32 - left {
             row += 1;
@@ -157,7 +162,17 @@ fn legend_layout<DB: DrawingBackend>(
         x += w + spacing;
     }
     let height = if entries.is_empty() { 0 } else { st.px(4.0) + (row + 1) * row_h };
-    Ok((at, height))
+    Ok(LegendLayout { at, height, rows: if entries.is_empty() { 0 } else { row as u32 + 1 } })
+}
+
+/// The rows a legend of `entries` takes across a figure `WIDTH` units wide, so that a
+/// figure can make room for it (measured at the PNG's scale; text scales with it).
+pub fn legend_rows(entries: &[Entry]) -> u32 {
+    let st = Style { scale: style::PNG_SCALE, raster: true };
+    let width = (style::WIDTH as f64 * st.scale).round() as u32;
+    // The bundled font is registered before any figure is built; without it, estimate
+    // three entries a row.
+    legend_layout(width, &st, entries).map_or(entries.len().div_ceil(3) as u32, |l| l.rows)
 }
 
 /// Draws the legend at the top of `area`, entries left to right and wrapped into rows;
@@ -170,7 +185,7 @@ pub fn legend<DB: DrawingBackend>(
     if entries.is_empty() {
         return Ok(area.clone());
     }
-    let (at, height) = legend_layout(area, st, entries)?;
+    let LegendLayout { at, height, .. } = legend_layout(area.dim_in_pixel().0, st, entries)?;
     let font = st.label_font().pos(Pos::new(HPos::Left, VPos::Center));
     let sample = st.px(16.0);
     for (e, &(x, y)) in entries.iter().zip(&at) {

@@ -117,7 +117,7 @@ fn cdf_axis() -> Axis {
 
 impl Figure for CdfFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * self.legend.len().div_ceil(3) as u32)
+        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {

@@ -585,3 +585,40 @@ fn fixture_folders_are_complete_results() {
         assert!(!plot_results(&dir, None).unwrap().is_empty());
     }
 }
+
+#[test]
+fn a_legend_that_wraps_gets_room_above_the_chart() {
+    // Only the buffer swept, five values: the CDF's legend reads "link.buffer = 0.25bdp"
+    // and so on, two entries a row at this width, so three rows (13 units each, 26 px in
+    // the SVG) that must all sit above the plotting area.
+    let dir = tmp("legend");
+    let spec = fixture::SWEEP
+        .replace("  flows[0].algorithm: [reno, cubic]\n", "")
+        .replace("[0.5bdp, 1bdp, 2bdp, 4bdp]", "[0.25bdp, 0.5bdp, 1bdp, 2bdp, 4bdp]");
+    fixture::write(&dir, &spec);
+    let p = PlotsSpec {
+        kinds: Some(vec![PlotKind::FctCdf]),
+        formats: Some(vec![Format::Svg]),
+        ..Default::default()
+    };
+    plot_results(&dir, Some(&p)).unwrap();
+    let svg = read(&dir.join("plots/fct_cdf.svg"));
+    let label_y: Vec<f64> = svg
+        .split("<text ")
+        .skip(1)
+        .filter(|t| t.contains("link.buffer = "))
+        .map(|t| attr(&format!(" {t}"), "y").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(label_y.len(), 5);
+    let rows: BTreeSet<i64> = label_y.iter().map(|y| *y as i64).collect();
+    assert_eq!(rows.len(), 3, "{label_y:?}");
+    // The figure grew by the two extra rows: HEIGHT + 3 x 13 units, x 2 in the SVG.
+    assert!(
+        svg.starts_with(&format!("<svg width=\"640\" height=\"{}\"", 2 * (220 + 3 * 13))),
+        "{}",
+        &svg[..60]
+    );
+    // Every legend row (half a row, 13 px, below its centre) clears the plotting area.
+    let top = panel_boxes(&svg)[0].1;
+    assert!(label_y.iter().all(|y| y + 13.0 < top), "{label_y:?} vs {top}");
+}

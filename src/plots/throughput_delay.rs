@@ -141,7 +141,7 @@ pub(super) fn build(ctx: &Ctx, series: Option<usize>, points: &[usize], facet: &
 
 impl Figure for PlaneFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * self.legend.len().div_ceil(3) as u32)
+        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {

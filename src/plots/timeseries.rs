@@ -383,8 +383,7 @@ fn flow_pen(color: RGBColor) -> Pen {
 
 impl Figure for TimeSeries {
     fn size(&self) -> (u32, u32) {
-        // Legend rows are laid out when drawn; three entries fit in a row at this width.
-        let legend_rows = self.legend.len().div_ceil(3) as f64;
+        let legend_rows = chart::legend_rows(&self.legend) as f64;
         let h = 6.0 + 13.0 * self.title.len() as f64 + 6.0 + 13.0 * legend_rows;
         (WIDTH, (h + PANEL * self.panels.len() as f64 + X_AREA).round() as u32)
     }
