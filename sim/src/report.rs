@@ -28,7 +28,15 @@ pub struct FlowReport {
     pub group: usize,
     /// Base round-trip propagation delay, ms.
     pub base_rtt_ms: f64,
-    /// Payload delivered in order to the application during [warm-up, end], Mbit/s.
+    /// Goodput during [warm-up, end], Mbit/s: payload bytes whose first copy reached the
+    /// receiver in the window, each byte counted once, when it first arrives, in order or
+    /// out of order (retransmitted duplicates and headers never count). It cannot exceed
+    /// what the bottleneck carried for the flow, so at most capacity x MSS/(MSS + 52) plus
+    /// one packet at the window's edge. Counting in-order delivery instead would credit a
+    /// whole reassembled window to the instant a hole fills, even when the data crossed
+    /// the link before the warm-up ended. Over a long window it equals the payload the
+    /// application read, within the data out of order at the window's edges (at most one
+    /// window) and the data waiting for a slow reader (at most the receive buffer).
     pub goodput_mbps: f64,
     /// Payload bytes delivered to the application over the whole run.
     pub delivered_bytes: u64,
@@ -83,7 +91,9 @@ pub struct FlowSeries {
     pub cwnd_segments: Vec<f64>,
     /// Sending rate over the last interval (wire bytes the sender emitted), Mbit/s.
     pub rate_mbps: Vec<f64>,
-    /// Goodput over the last interval, Mbit/s.
+    /// Goodput over the last interval, Mbit/s, counted as in `FlowReport::goodput_mbps`
+    /// (so the intervals inside [warm-up, end] average to it when the warm-up and the end
+    /// are multiples of the interval).
     pub goodput_mbps: Vec<f64>,
     /// Latest smoothed RTT, ms.
     pub rtt_ms: Vec<f64>,

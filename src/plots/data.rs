@@ -30,7 +30,11 @@ pub struct FlowRow {
     pub point: usize,
     pub seed: u64,
     pub flow: usize,
+    /// The index of the flow's entry in `flows:`.
+    pub group: usize,
     pub algorithm: String,
+    /// Base (propagation) RTT, ms.
+    pub rtt_ms: f64,
     /// Mbit/s.
     pub goodput_mbps: f64,
     /// Seconds from the SYN; `None` for unsized or unfinished flows.
@@ -142,10 +146,11 @@ impl Results {
         let flows_path = dir.join("flows.csv");
         if flows_path.is_file() {
             let t = Table::read(&flows_path)?;
-            let c: Vec<usize> = ["point", "seed", "flow", "algorithm", "goodput_mbps", "fct_s"]
-                .iter()
-                .map(|n| t.col(n))
-                .collect::<Result<_, _>>()?;
+            let c: Vec<usize> =
+                ["point", "seed", "flow", "algorithm", "goodput_mbps", "fct_s", "group", "rtt_ms"]
+                    .iter()
+                    .map(|n| t.col(n))
+                    .collect::<Result<_, _>>()?;
             for r in &t.rows {
                 if r.len() != t.header.len() {
                     continue;
@@ -155,7 +160,9 @@ impl Results {
                     point: r[c[0]].parse().unwrap_or(usize::MAX),
                     seed: r[c[1]].parse().unwrap_or(u64::MAX),
                     flow: r[c[2]].parse().unwrap_or(usize::MAX),
+                    group: r[c[6]].parse().unwrap_or(usize::MAX),
                     algorithm: r[c[3]].to_string(),
+                    rtt_ms: num(r.get(c[7])),
                     goodput_mbps: num(r.get(c[4])),
                     fct_s: fct.is_finite().then_some(fct),
                 });

@@ -101,24 +101,33 @@ fn build(ctx: &Ctx, series: Option<usize>, points: &[usize], facet: &str) -> Opt
         title: vec![facet.to_string(), format!("empirical CDF over {flows}, all seeds")],
         legend,
         x,
-        y: Axis::linear("CDF", -0.02, 1.02, 6),
+        y: cdf_axis(),
         curves,
     })
 }
 
+/// The CDF axis: quarters, with a little room at both ends so that the first and last
+/// steps do not run along the frame.
+fn cdf_axis() -> Axis {
+    let mut a = Axis::linear("CDF", -0.03, 1.03, 6);
+    a.ticks = vec![0.0, 0.25, 0.5, 0.75, 1.0];
+    a.labels = ["0", "0.25", "0.5", "0.75", "1"].map(String::from).to_vec();
+    a
+}
+
 impl Figure for CdfFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * self.legend.len().div_ceil(3) as u32)
+        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
         let area = chart::title(root, st, &self.title)?;
         let area = chart::legend(&area, st, &self.legend)?;
         let y_area = chart::y_area_width(&area, st, &[&self.y])?;
-        let mut c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        let c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
         for cu in &self.curves {
             let pts: Vec<(f64, f64)> = steps(&cu.fct).into_iter().map(|(x, y)| (self.x.to(x), y)).collect();
-            chart::line(&mut c, &pts, st.line(style::color(cu.index)))?;
+            chart::line(&c, st, &pts, st.line(style::color(cu.index)))?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 use super::axis::{Axis, pad_range};
 use super::chart::{self, Entry, Figure, Frame, Glyph};
 use super::style::{self, HEIGHT, REFERENCE, Style, WIDTH};
-use super::{Ctx, Outcome, seeds_phrase};
+use super::{Ctx, Outcome, flows_phrase, seeds_phrase};
 use crate::results::stats::estimate;
 use crate::spec::Metric;
 use plotters::coord::Shift;
@@ -19,15 +19,18 @@ struct Bar {
     color: usize,
     mean: f64,
     ci95: f64,
+    /// Whether the flow completed in some seed (a sized transfer).
+    completed: bool,
 }
 
-struct BarsFigure {
+pub(super) struct BarsFigure {
     title: Vec<String>,
     legend: Vec<Entry>,
     x: Axis,
     y: Axis,
     bars: Vec<Bar>,
-    equal_share: f64,
+    /// Mbit/s.
+    pub equal_share: f64,
 }
 
 pub(super) fn plot(ctx: &Ctx) -> Result<Outcome, String> {
@@ -49,7 +52,7 @@ pub(super) fn plot(ctx: &Ctx) -> Result<Outcome, String> {
     })
 }
 
-fn build(ctx: &Ctx, point: usize) -> Option<BarsFigure> {
+pub(super) fn build(ctx: &Ctx, point: usize) -> Option<BarsFigure> {
     let res = ctx.res;
     let rows: Vec<_> = res.flows.iter().filter(|f| f.point == point).collect();
     let n = rows.iter().map(|f| f.flow + 1).max()?;
@@ -66,15 +69,25 @@ fn build(ctx: &Ctx, point: usize) -> Option<BarsFigure> {
             }
         };
         let e = estimate(&mine.iter().map(|f| f.goodput_mbps).collect::<Vec<_>>());
-        bars.push(Bar { flow, color: a, mean: e.mean, ci95: e.ci95 });
+        let completed = mine.iter().any(|f| f.fct_s.is_some());
+        bars.push(Bar { flow, color: a, mean: e.mean, ci95: e.ci95, completed });
     }
     let finite: Vec<&Bar> = bars.iter().filter(|b| b.mean.is_finite()).collect();
     if finite.is_empty() {
         return None;
     }
-    // The equal share is the mean bar: what each flow would get if the same total were
-    // split evenly.
-    let equal_share = finite.iter().map(|b| b.mean).sum::<f64>() / finite.len() as f64;
+    // The equal share is the mean bar of the flows that Jain's index in the title covers
+    // (docs/spec.md, runs.csv): the flows that send until the end, here those that never
+    // completed, or all flows when all did. A short transfer's goodput over the whole run
+    // is no share of the link, and would pull the line down towards zero.
+    let bulk: Vec<&&Bar> = finite.iter().filter(|b| !b.completed).collect();
+    let counted: Vec<&&Bar> = if bulk.is_empty() { finite.iter().collect() } else { bulk };
+    let equal_share = counted.iter().map(|b| b.mean).sum::<f64>() / counted.len() as f64;
+    let share_label = if counted.len() == finite.len() {
+        "equal share".to_string()
+    } else {
+        format!("equal share of {}", flows_phrase(&counted.iter().map(|b| b.flow).collect::<Vec<_>>()))
+    };
     let hi =
         finite.iter().map(|b| b.mean + if b.ci95.is_finite() { b.ci95 } else { 0.0 }).fold(0.0, f64::max);
     let (_, yhi) = pad_range(0.0, hi.max(equal_share), 0.06, true);
@@ -98,7 +111,7 @@ fn build(ctx: &Ctx, point: usize) -> Option<BarsFigure> {
         .enumerate()
         .map(|(i, a)| Entry { label: a.clone(), color: style::color(i), glyph: Glyph::Bar })
         .collect();
-    legend.push(Entry { label: "equal share".into(), color: REFERENCE, glyph: Glyph::Line });
+    legend.push(Entry { label: share_label, color: REFERENCE, glyph: Glyph::Line });
     Some(BarsFigure {
         title: vec![labels.join(", "), jain_text],
         legend,
@@ -111,7 +124,7 @@ fn build(ctx: &Ctx, point: usize) -> Option<BarsFigure> {
 
 impl Figure for BarsFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * self.legend.len().div_ceil(4) as u32)
+        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
@@ -129,7 +142,8 @@ impl Figure for BarsFigure {
             chart::error_bar(root, &c, st, b.flow as f64, b.mean - b.ci95, b.mean + b.ci95, style::INK)?;
         }
         chart::line(
-            &mut c,
+            &c,
+            st,
             &[(self.x.lo, self.equal_share), (self.x.hi, self.equal_share)],
             st.thin(REFERENCE),
         )?;

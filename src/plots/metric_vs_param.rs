@@ -16,8 +16,16 @@ pub(super) struct Series {
     pub points: Vec<(f64, f64, f64)>,
 }
 
+/// On a numeric x axis, neighbouring series are drawn this many units apart (about a
+/// marker's radius), so that markers and error bars at the same x do not hide each other;
+/// on a categorical axis they are spread within the category instead.
+const DODGE: f64 = 3.5;
+
 pub(super) struct MetricFigure {
     pub title: Vec<String>,
+    /// Whether the x axis is numeric (series are dodged when drawn) or categorical (the
+    /// dodge is in `series`' x positions).
+    pub numeric_x: bool,
     pub legend: Vec<Entry>,
     pub x: Axis,
     pub y: Axis,
@@ -149,6 +157,7 @@ pub(super) fn build(
         None => Vec::new(),
     };
     Some(MetricFigure {
+        numeric_x: !categorical,
         title: vec![facet.to_string(), format!("mean ± 95% CI over {}", seeds_phrase(max_seeds))],
         legend,
         x: x_axis,
@@ -163,26 +172,32 @@ fn bounds(v: &[f64]) -> (f64, f64) {
 
 impl Figure for MetricFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * self.legend.len().div_ceil(3) as u32)
+        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
         let area = chart::title(root, st, &self.title)?;
         let area = chart::legend(&area, st, &self.legend)?;
         let y_area = chart::y_area_width(&area, st, &[&self.y])?;
-        let mut c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
-        for s in &self.series {
+        let c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        // Units of dodge in x data: a unit is `scale` pixels of the plotting area.
+        let (w, _) = c.plotting_area().dim_in_pixel();
+        let per_unit = (self.x.hi - self.x.lo) / w.max(1) as f64 * st.scale;
+        let n = self.series.len() as f64;
+        for (k, s) in self.series.iter().enumerate() {
             let color = style::color(s.index);
-            let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.1)).collect();
-            chart::line(&mut c, &line, st.line(color))?;
-            for &(x, mean, ci) in &s.points {
+            let dx = if self.numeric_x { (k as f64 - (n - 1.0) / 2.0) * DODGE * per_unit } else { 0.0 };
+            let pts: Vec<(f64, f64, f64)> = s.points.iter().map(|&(x, m, ci)| (x + dx, m, ci)).collect();
+            let line: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
+            chart::line(&c, st, &line, st.line(color))?;
+            for &(x, mean, ci) in &pts {
                 if ci.is_finite() && ci > 0.0 {
                     chart::error_bar(root, &c, st, x, mean - ci, mean + ci, color)?;
                 }
             }
-            for &(x, mean, _) in &s.points {
+            for &(x, mean, _) in &pts {
                 let at = c.backend_coord(&(x, mean));
-                style::draw_marker(root, st, style::shape(s.index), at, 3.2, color.filled())?;
+                style::draw_marker(root, st, style::shape(s.index), at, 3.2, color, 1.0)?;
             }
         }
         Ok(())

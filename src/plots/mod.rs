@@ -18,6 +18,7 @@ mod fct_cdf;
 pub(crate) mod fixture;
 mod goodput_bars;
 mod metric_vs_param;
+mod raster;
 mod style;
 #[cfg(test)]
 mod tests;
@@ -249,4 +250,14 @@ pub(crate) fn series_label(path: &str, value: &str) -> String {
 /// "over 3 seeds" or "over 1 seed".
 pub(crate) fn seeds_phrase(n: usize) -> String {
     if n == 1 { "1 seed".into() } else { format!("{n} seeds") }
+}
+
+/// "flows 2–9" for consecutive flows, else "8 flows".
+pub(crate) fn flows_phrase(flows: &[usize]) -> String {
+    let consecutive = flows.windows(2).all(|w| w[1] == w[0] + 1);
+    match flows {
+        [f] => format!("flow {f}"),
+        [a, .., b] if consecutive => format!("flows {a}–{b}"),
+        _ => format!("{} flows", flows.len()),
+    }
 }

@@ -80,10 +80,31 @@ pub fn shape(i: usize) -> Shape {
     SHAPES[i % SHAPES.len()]
 }
 
-/// Sizes at one drawing scale (the SVG and the PNG of a figure differ only in scale).
+/// Sizes at one drawing scale, and whether the backend is a bitmap (the SVG and the PNG
+/// of a figure differ only in these).
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub scale: f64,
+    /// Lines, markers and areas are rasterised with anti-aliasing by `raster` rather than
+    /// drawn by plotters (see there why).
+    pub raster: bool,
+}
+
+/// How a line is stroked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pen {
+    pub color: RGBColor,
+    /// Opacity, 0 to 1.
+    pub alpha: f64,
+    /// Width in units (the figure's scale turns it into pixels).
+    pub width: f64,
+}
+
+impl Pen {
+    /// The same pen, `alpha` opaque and `width` units wide.
+    pub fn faint(self, alpha: f64, width: f64) -> Pen {
+        Pen { alpha, width, ..self }
+    }
 }
 
 impl Style {
@@ -113,19 +134,29 @@ impl Style {
     }
 
     /// A data line.
-    pub fn line(&self, c: RGBColor) -> ShapeStyle {
-        c.stroke_width(self.upx(1.5))
+    pub fn line(&self, c: RGBColor) -> Pen {
+        Pen { color: c, alpha: 1.0, width: 1.5 }
     }
 
     /// A thin line (error bars, ellipses, reference lines).
-    pub fn thin(&self, c: RGBColor) -> ShapeStyle {
-        c.stroke_width(self.upx(1.0))
+    pub fn thin(&self, c: RGBColor) -> Pen {
+        Pen { color: c, alpha: 1.0, width: 1.0 }
+    }
+
+    /// The plotters style of `pen` (for the SVG, whose viewers join lines well).
+    pub fn stroke(&self, pen: Pen) -> ShapeStyle {
+        pen.color.mix(pen.alpha).stroke_width(self.upx(pen.width))
     }
 
     /// The outline of a marker `r` units in radius centred on the origin, as polygon
     /// vertices in pixels (a circle is drawn as a circle, not from these).
     pub fn marker_points(&self, s: Shape, r: f64) -> Vec<(i32, i32)> {
-        let p = |x: f64, y: f64| (self.px(x * r), self.px(y * r));
+        self.marker_outline(s, r).into_iter().map(|(x, y)| (x.round() as i32, y.round() as i32)).collect()
+    }
+
+    /// `marker_points` before rounding to whole pixels.
+    pub fn marker_outline(&self, s: Shape, r: f64) -> Vec<(f64, f64)> {
+        let p = |x: f64, y: f64| (x * r * self.scale, y * r * self.scale);
         match s {
             Shape::Circle => Vec::new(),
             // Squares and diamonds look larger than circles of the same radius; shrink
@@ -156,15 +187,34 @@ impl Style {
     }
 }
 
-/// Draws a marker `r` units in radius centred at pixel `at` on `area`.
+/// Draws a marker `r` units in radius centred at pixel `at` on `area`, filled with `color`
+/// at opacity `alpha`.
 pub fn draw_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     st: &Style,
     s: Shape,
     at: (i32, i32),
     r: f64,
-    fill: ShapeStyle,
+    color: RGBColor,
+    alpha: f64,
 ) -> Result<(), String> {
+    if st.raster {
+        let c = (at.0 as f64, at.1 as f64);
+        let outline: Vec<(f64, f64)> =
+            st.marker_outline(s, r).into_iter().map(|(x, y)| (c.0 + x, c.1 + y)).collect();
+        let reach = 1.3 * r * st.scale + 2.0;
+        let Some(mut mask) =
+            super::raster::Mask::around([(c.0 - reach, c.1 - reach), (c.0 + reach, c.1 + reach)], 0.0)
+        else {
+            return Ok(());
+        };
+        match s {
+            Shape::Circle => mask.disc(c, r * st.scale),
+            _ => mask.fill(&outline),
+        }
+        return super::raster::paint(area, &mask, color, alpha);
+    }
+    let fill = color.mix(alpha).filled();
     let result = match s {
         Shape::Circle => area.draw(&Circle::new(at, st.upx(r), fill)),
         _ => {
@@ -192,9 +242,9 @@ mod tests {
     #[test]
     fn sizes_scale_with_the_backend() {
         // 1.5 units at x3 = 4.5 px, rounded half away from zero to 5.
-        assert_eq!(Style { scale: 3.0 }.upx(1.5), 5);
-        assert_eq!(Style { scale: 2.0 }.px(-4.0), -8);
-        assert_eq!(Style { scale: 0.1 }.upx(1.0), 1, "never thinner than one pixel");
+        assert_eq!(Style { scale: 3.0, raster: true }.upx(1.5), 5);
+        assert_eq!(Style { scale: 2.0, raster: false }.px(-4.0), -8);
+        assert_eq!(Style { scale: 0.1, raster: false }.upx(1.0), 1, "never thinner than one pixel");
     }
 
     #[test]

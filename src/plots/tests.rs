@@ -37,6 +37,57 @@ fn polylines(svg: &str, color: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Point counts of the polygons filled with `color`.
+fn polygons(svg: &str, color: &str) -> Vec<usize> {
+    tags(svg, "polygon")
+        .into_iter()
+        .filter(|t| attr(t, "fill") == Some(color))
+        .map(|t| attr(t, "points").unwrap_or("").split_whitespace().count())
+        .collect()
+}
+
+/// The points of the polylines stroked in `color`, in pixels.
+fn polyline_points(svg: &str, color: &str) -> Vec<Vec<(f64, f64)>> {
+    tags(svg, "polyline")
+        .into_iter()
+        .filter(|t| attr(t, "stroke") == Some(color))
+        .map(|t| {
+            attr(t, "points")
+                .unwrap_or("")
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The plotting areas of the panels of a figure, top to bottom, as (left, top, right,
+/// bottom) pixels: each spans the height of its vertical grid lines and the width of its
+/// horizontal ones.
+fn panel_boxes(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+    let grid: Vec<[f64; 4]> = tags(svg, "line")
+        .into_iter()
+        .filter(|t| attr(t, "stroke") == Some("#E4E4E4"))
+        .map(|t| ["x1", "y1", "x2", "y2"].map(|k| attr(t, k).unwrap().parse::<f64>().unwrap()))
+        .collect();
+    let mut spans: Vec<(f64, f64)> =
+        grid.iter().filter(|g| g[0] == g[2]).map(|g| (g[1].min(g[3]), g[1].max(g[3]))).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    spans.dedup();
+    spans
+        .into_iter()
+        .map(|(top, bottom)| {
+            let across = grid.iter().filter(|g| g[1] == g[3] && g[1] >= top && g[1] <= bottom);
+            let (l, r) =
+                across.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, r), g| (l.min(g[0]), r.max(g[2])));
+            (l, top, r, bottom)
+        })
+        .collect()
+}
+
 /// How many `tag` elements are filled with `color`.
 fn filled(svg: &str, tag: &str, color: &str) -> usize {
     tags(svg, tag).into_iter().filter(|t| attr(t, "fill") == Some(color)).count()
@@ -105,6 +156,7 @@ fn summary(dir: &Path, point: usize, column: &str) -> f64 {
 const BLUE: &str = "#0072B2";
 const VERMILLION: &str = "#D55E00";
 const PALETTE_HEX: [&str; 4] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"];
+const ORANGE: &str = "#E69F00";
 const BUFFERS: [&str; 4] = ["0.5bdp", "1bdp", "2bdp", "4bdp"];
 
 #[test]
@@ -151,6 +203,29 @@ fn every_kind_renders_from_a_sweep_with_its_series_and_labels() {
     }
     assert_eq!(filled(&svg, "circle", BLUE), 5, "reno: circles");
     assert_eq!(filled(&svg, "polygon", VERMILLION), 5, "cubic: squares");
+    // The two series are drawn 3.5 units apart (7 px at the SVG's scale of 2) at each
+    // buffer, reno to the left, so that their error bars do not hide each other.
+    let circles: Vec<f64> = tags(&svg, "circle")
+        .into_iter()
+        .filter(|t| attr(t, "fill") == Some(BLUE))
+        .map(|t| attr(t, "cx").unwrap().parse().unwrap())
+        .collect();
+    let squares: Vec<f64> = tags(&svg, "polygon")
+        .into_iter()
+        .filter(|t| attr(t, "fill") == Some(VERMILLION))
+        .map(|t| {
+            let xs: Vec<f64> = attr(t, "points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| p.split(',').next().unwrap().parse().unwrap())
+                .collect();
+            xs.iter().sum::<f64>() / xs.len() as f64
+        })
+        .collect();
+    // The first of each is the legend's marker; then one per buffer.
+    for (c, s) in circles[1..].iter().zip(&squares[1..]) {
+        assert!((s - c - 7.0).abs() <= 1.0, "{circles:?} {squares:?}");
+    }
     let t = texts(&svg);
     for label in
         ["reno", "cubic", "buffer (× BDP)", "goodput (Mbit/s)", "mean ± 95% CI over 3 seeds", "0.5bdp"]
@@ -171,21 +246,25 @@ fn every_kind_renders_from_a_sweep_with_its_series_and_labels() {
     let t = texts(&svg);
     assert!(t.contains(&jain), "{jain} in {t:?}");
     assert!(t.contains(&"flows[0].algorithm = cubic, link.buffer = 1bdp".to_string()), "{t:?}");
-    assert!(t.contains(&"equal share".to_string()));
+    // The sized flows 2 and 3 completed: the equal share is that of the bulk flows, over
+    // which Jain's index is taken too.
+    assert!(t.contains(&"equal share of flows 0–1".to_string()), "{t:?}");
 
     // Time series: every flow in the throughput, cwnd and RTT panels and the legend; the
-    // cubic flows (0 and 1) also in the w_max panel; the queue as one ink line over all
-    // 300 samples.
+    // cubic flows (0 and 1) also in the w_max panel; the queue in the fifth colour (the
+    // first no flow has) as a line over all 300 samples and the area under it (the line
+    // and the two corners on the axis).
     let svg = check_svg(&plots.join("timeseries-p5-s2.svg"));
     for (i, c) in PALETTE_HEX.iter().enumerate() {
         let long = polylines(&svg, c).into_iter().filter(|n| *n > 2).count();
         assert_eq!(long, if i < 2 { 4 } else { 3 }, "flow {i}");
         assert_eq!(polylines(&svg, c).len(), long + 1, "flow {i}: legend sample");
     }
-    assert_eq!(polylines(&svg, "#222222").iter().filter(|n| **n == 300).count(), 1, "queue");
+    assert_eq!(polylines(&svg, ORANGE), vec![300], "queue");
+    assert_eq!(polygons(&svg, ORANGE), vec![302], "queue area");
     let t = texts(&svg);
     for label in [
-        "throughput (Mbit/s)",
+        "throughput (Mbit/s), smoothed over 200 ms",
         "cwnd (packets)",
         "RTT (ms)",
         "queue (KB)",
@@ -241,6 +320,17 @@ fn figures_show_the_numbers_of_the_results_files() {
             assert!((ci - summary(&dir, point, "goodput_mbps_ci95")).abs() < 1e-9, "point {point}");
         }
     }
+    // Goodput bars of point 5: the equal share is the mean of the bulk flows' mean
+    // goodputs over the seeds (flows 0 and 1; flows 2 and 3 completed), as in flows.csv.
+    let fig = goodput_bars::build(&ctx, 5).unwrap();
+    let mean_of = |flow: usize| {
+        let g: Vec<f64> =
+            res.flows.iter().filter(|f| f.point == 5 && f.flow == flow).map(|f| f.goodput_mbps).collect();
+        assert_eq!(g.len(), 3);
+        g.iter().sum::<f64>() / 3.0
+    };
+    assert!(res.flows.iter().filter(|f| f.point == 5 && f.flow >= 2).all(|f| f.fct_s.is_some()));
+    assert!((fig.equal_share - (mean_of(0) + mean_of(1)) / 2.0).abs() < 1e-12, "{}", fig.equal_share);
     // The plane at 2 BDP (points 2 and 6): means of the runs' delay and goodput.
     let fig = throughput_delay::build(&ctx, Some(0), &[2, 6], "").unwrap();
     for (cloud, point) in fig.clouds.iter().zip([2, 6]) {
@@ -314,20 +404,118 @@ fn defaults_follow_the_shape_of_the_experiment() {
 }
 
 #[test]
-fn many_flows_are_coloured_by_algorithm() {
-    // 9 CUBIC and 2 Reno flows: more than the 8 colours, so one colour per algorithm.
+fn beyond_eight_flows_the_largest_group_shares_one_faint_colour() {
+    // 9 CUBIC flows (group 0) and 2 Reno flows (group 1): more than the 8 colours, so the
+    // nine CUBIC flows share blue, in thinner translucent lines, and each Reno flow keeps
+    // a colour of its own.
     let dir = tmp("many");
     fixture::write(&dir, &fixture::POINT.replace("count: 2, stagger: 0.5s", "count: 9, stagger: 0.1s"));
     let spec = PlotsSpec { kinds: Some(vec![PlotKind::Timeseries]), ..Default::default() };
     plot_results(&dir, Some(&spec)).unwrap();
     let svg = read(&dir.join("plots/timeseries-p0-s1.svg"));
     let t = texts(&svg);
-    assert!(t.contains(&"cubic (9 flows)".to_string()) && t.contains(&"reno (2 flows)".to_string()), "{t:?}");
-    assert!(!t.iter().any(|l| l.starts_with("flow 0")), "{t:?}");
-    // Throughput, cwnd and RTT panels of each flow, and one legend sample per algorithm.
+    for label in ["flows 0–8 (cubic)", "flow 9 (reno)", "flow 10 (reno)"] {
+        assert!(t.contains(&label.to_string()), "{label}: {t:?}");
+    }
+    assert!(!t.iter().any(|l| l.starts_with("flow 0 ")), "{t:?}");
+    // Throughput, cwnd, RTT (and nothing else: the queue takes the fourth colour) of each
+    // flow, and one legend sample per colour.
     assert_eq!(polylines(&svg, BLUE).len(), 9 * 3 + 1);
-    assert_eq!(polylines(&svg, VERMILLION).len(), 2 * 3 + 1);
-    assert!(polylines(&svg, PALETTE_HEX[2]).is_empty());
+    assert_eq!(polylines(&svg, VERMILLION).len(), 3 + 1);
+    assert_eq!(polylines(&svg, PALETTE_HEX[2]).len(), 3 + 1);
+    assert_eq!(polylines(&svg, PALETTE_HEX[3]).len(), 1, "the queue");
+    // Shared lines: 0.9 units wide (2 px in the SVG at scale 2, rounded) at opacity 0.6;
+    // lines of their own 1.2 units (2 px) and opaque.
+    let blue: Vec<&str> =
+        tags(&svg, "polyline").into_iter().filter(|t| attr(t, "stroke") == Some(BLUE)).collect();
+    assert!(blue.iter().all(|t| attr(t, "opacity") == Some("0.6") && attr(t, "stroke-width") == Some("2")));
+    let own: Vec<&str> =
+        tags(&svg, "polyline").into_iter().filter(|t| attr(t, "stroke") == Some(VERMILLION)).collect();
+    assert!(own.iter().all(|t| attr(t, "opacity") == Some("1")), "{own:?}");
+}
+
+/// Rewrites cells of a trace file: `(row, column, value)`, rows counted from 0 after the
+/// header.
+fn edit_trace(path: &Path, edits: &[(usize, &str, &str)]) {
+    let text = read(path);
+    let mut lines: Vec<Vec<String>> =
+        text.lines().map(|l| l.split(',').map(String::from).collect()).collect();
+    for &(row, col, value) in edits {
+        let c = lines[0].iter().position(|h| h == col).unwrap_or_else(|| panic!("no column {col}"));
+        lines[row + 1][c] = value.to_string();
+    }
+    let out: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
+    fs::write(path, out.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn time_series_lines_stay_in_their_panels_and_gaps_stay_gaps() {
+    // The point fixture: CUBIC flows 0 and 1 (bulk, 20 ms) from 0 and 0.5 s; Reno flows 2
+    // and 3 (200 KB, 40 ms) from 0.2 and 0.5 s. Into seed 1's trace go a cwnd outlier of
+    // 10,000 packets in row 150 of flow 0 and ten empty RTT cells (rows 100..=109), as a
+    // trace without RTT samples has.
+    let dir = tmp("panels");
+    fixture::write(&dir, fixture::POINT);
+    let trace = dir.join("traces/0-1.csv");
+    let mut edits = vec![(150, "flow0_cwnd_pkts", "10000")];
+    edits.extend((100..110).map(|r| (r, "flow0_rtt_ms", "")));
+    edit_trace(&trace, &edits);
+    let spec = PlotsSpec {
+        kinds: Some(vec![PlotKind::Timeseries]),
+        formats: Some(vec![Format::Svg]),
+        ..Default::default()
+    };
+    plot_results(&dir, Some(&spec)).unwrap();
+    let svg = check_svg(&dir.join("plots/timeseries-p0-s1.svg"));
+    let boxes = panel_boxes(&svg);
+    assert_eq!(boxes.len(), 4, "throughput, cwnd, RTT, queue: {boxes:?}");
+    let inside = |b: &(f64, f64, f64, f64), p: &(f64, f64)| {
+        // Coordinates are whole pixels: half a pixel of rounding either way.
+        p.0 >= b.0 - 0.5 && p.0 <= b.2 + 0.5 && p.1 >= b.1 - 0.5 && p.1 <= b.3 + 0.5
+    };
+    // Every data line (more than the two points of a legend sample) lies in one panel.
+    for c in PALETTE_HEX.iter().chain([&ORANGE]) {
+        for line in polyline_points(&svg, c).into_iter().filter(|l| l.len() > 2) {
+            assert!(boxes.iter().any(|b| line.iter().all(|p| inside(b, p))), "{c}: {line:?}");
+        }
+    }
+    // The outlier does not set the cwnd range: no tick label reaches 1000 ...
+    let numbers: Vec<f64> = texts(&svg).iter().filter_map(|t| t.parse().ok()).collect();
+    assert!(numbers.iter().all(|v| *v < 1000.0), "{numbers:?}");
+    // ... and flow 0's cwnd line leaves through the top of the cwnd panel and comes back:
+    // two pieces, the first ending and the second starting on the top edge.
+    let cwnd = boxes[1];
+    let blue: Vec<Vec<(f64, f64)>> = polyline_points(&svg, BLUE)
+        .into_iter()
+        .filter(|l| l.len() > 2 && l.iter().all(|p| inside(&cwnd, p)))
+        .collect();
+    assert_eq!(blue.len(), 2, "{blue:?}");
+    assert_eq!((blue[0].last().unwrap().1, blue[1][0].1), (cwnd.1, cwnd.1));
+    // Flow 0's RTT line breaks at the empty cells: rows 0..=99 and 110..=299, one point
+    // per row (300 rows need no decimation).
+    let rtt = boxes[2];
+    let pieces: Vec<usize> = polyline_points(&svg, BLUE)
+        .into_iter()
+        .filter(|l| l.len() > 2 && l.iter().all(|p| inside(&rtt, p)))
+        .map(|l| l.len())
+        .collect();
+    assert_eq!(pieces, vec![100, 190]);
+    // Flow 2 (vermillion is flow 1; bluish green flow 2) runs from its first packet to its
+    // last delivery, read from the trace as a notebook would; nothing before or after.
+    let t = super::data::Trace::load(&trace).unwrap();
+    let goodput = t.column("flow2_goodput_mbps").unwrap();
+    let rate = t.column("flow2_rate_mbps").unwrap();
+    let first = (0..goodput.len()).find(|&i| goodput[i] > 0.0 || rate[i] > 0.0).unwrap();
+    let last = (0..goodput.len()).rev().find(|&i| goodput[i] > 0.0).unwrap();
+    assert!(first >= 20 && last < 299, "a flow of 200 KB from 0.2 s: {first}..={last}");
+    let green: Vec<usize> = polyline_points(&svg, PALETTE_HEX[2]).into_iter().map(|l| l.len()).collect();
+    // The legend sample (drawn first), then throughput (smoothed: one point per row),
+    // cwnd and RTT.
+    let n = last - first + 1;
+    assert_eq!(green, vec![2, n, n, n]);
+    // The throughput header states the window: the larger of 100 ms and 5 x the largest
+    // base RTT (40 ms) = 200 ms.
+    assert!(texts(&svg).contains(&"throughput (Mbit/s), smoothed over 200 ms".to_string()));
 }
 
 #[test]
@@ -396,4 +584,41 @@ fn fixture_folders_are_complete_results() {
         }
         assert!(!plot_results(&dir, None).unwrap().is_empty());
     }
+}
+
+#[test]
+fn a_legend_that_wraps_gets_room_above_the_chart() {
+    // Only the buffer swept, five values: the CDF's legend reads "link.buffer = 0.25bdp"
+    // and so on, two entries a row at this width, so three rows (13 units each, 26 px in
+    // the SVG) that must all sit above the plotting area.
+    let dir = tmp("legend");
+    let spec = fixture::SWEEP
+        .replace("  flows[0].algorithm: [reno, cubic]\n", "")
+        .replace("[0.5bdp, 1bdp, 2bdp, 4bdp]", "[0.25bdp, 0.5bdp, 1bdp, 2bdp, 4bdp]");
+    fixture::write(&dir, &spec);
+    let p = PlotsSpec {
+        kinds: Some(vec![PlotKind::FctCdf]),
+        formats: Some(vec![Format::Svg]),
+        ..Default::default()
+    };
+    plot_results(&dir, Some(&p)).unwrap();
+    let svg = read(&dir.join("plots/fct_cdf.svg"));
+    let label_y: Vec<f64> = svg
+        .split("<text ")
+        .skip(1)
+        .filter(|t| t.contains("link.buffer = "))
+        .map(|t| attr(&format!(" {t}"), "y").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(label_y.len(), 5);
+    let rows: BTreeSet<i64> = label_y.iter().map(|y| *y as i64).collect();
+    assert_eq!(rows.len(), 3, "{label_y:?}");
+    // The figure grew by the two extra rows: HEIGHT + 3 x 13 units, x 2 in the SVG.
+    assert!(
+        svg.starts_with(&format!("<svg width=\"640\" height=\"{}\"", 2 * (220 + 3 * 13))),
+        "{}",
+        &svg[..60]
+    );
+    // Every legend row (half a row, 13 px, below its centre) clears the plotting area.
+    let top = panel_boxes(&svg)[0].1;
+    assert!(label_y.iter().all(|y| y + 13.0 < top), "{label_y:?} vs {top}");
 }

@@ -141,28 +141,28 @@ pub(super) fn build(ctx: &Ctx, series: Option<usize>, points: &[usize], facet: &
 
 impl Figure for PlaneFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * self.legend.len().div_ceil(3) as u32)
+        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
         let area = chart::title(root, st, &self.title)?;
         let area = chart::legend(&area, st, &self.legend)?;
         let y_area = chart::y_area_width(&area, st, &[&self.y])?;
-        let mut c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        let c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
         let to = |p: &(f64, f64)| (self.x.to(p.0), self.y.to(p.1));
         for cl in &self.clouds {
             let color = style::color(cl.index);
             let outline: Vec<(f64, f64)> = cl.ellipse.iter().map(to).collect();
-            chart::line(&mut c, &outline, st.thin(color))?;
+            chart::line(&c, st, &outline, st.thin(color))?;
             for p in &cl.runs {
                 let at = c.backend_coord(&to(p));
-                style::draw_marker(root, st, style::shape(cl.index), at, 1.8, color.mix(0.45).filled())?;
+                style::draw_marker(root, st, style::shape(cl.index), at, 1.8, color, 0.45)?;
             }
         }
         // Means last, so that no run marker or ellipse hides them.
         for cl in &self.clouds {
             let at = c.backend_coord(&to(&cl.mean));
-            style::draw_marker(root, st, style::shape(cl.index), at, 4.2, style::color(cl.index).filled())?;
+            style::draw_marker(root, st, style::shape(cl.index), at, 4.2, style::color(cl.index), 1.0)?;
         }
         Ok(())
     }

@@ -137,3 +137,39 @@ pub fn trace_mean(path: Option<&Path>, column: &str, from_s: f64) -> f64 {
         rows.iter().filter(|r| num(&r[0]) >= from_s).map(|r| num(&r[c])).filter(|x| x.is_finite()).collect();
     if xs.is_empty() { f64::NAN } else { xs.iter().sum::<f64>() / xs.len() as f64 }
 }
+
+/// How many times a trace column falls between consecutive samples at or after `from_s`
+/// seconds (NaN if the trace or the column is missing). On a cwnd column this counts window
+/// reductions, i.e. loss events (reference §4): a recovery reduces cwnd once however many
+/// of its window's packets were lost, and a run of backed-off timeouts leaves it at one
+/// segment after the first.
+pub fn trace_decreases(path: Option<&Path>, column: &str, from_s: f64) -> f64 {
+    let Some(path) = path else { return f64::NAN };
+    let Ok((h, rows)) = read(path) else { return f64::NAN };
+    let Some(c) = h.iter().position(|x| x == column) else { return f64::NAN };
+    let xs: Vec<f64> =
+        rows.iter().filter(|r| num(&r[0]) >= from_s).map(|r| num(&r[c])).filter(|x| x.is_finite()).collect();
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    xs.windows(2).filter(|w| w[1] < w[0]).count() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_decreases_counts_each_fall_of_the_column_after_the_warm_up_once() {
+        // cwnd 10, 11, 5 (a recovery), 5, 6, 1 (a timeout), 1, 1 (backoff, no new fall): two
+        // falls after t = 1 s; the fall at t = 0.5 s is in the warm-up.
+        let path = std::env::temp_dir().join(format!("cclab-trace-decreases-{}.csv", std::process::id()));
+        let rows = "time_s,flow0_cwnd_pkts\n0.4,20\n0.5,10\n1,10\n2,11\n3,5\n4,5\n5,6\n6,1\n7,1\n8,1\n";
+        std::fs::write(&path, rows).unwrap();
+        let n = trace_decreases(Some(&path), "flow0_cwnd_pkts", 1.0);
+        let missing = trace_decreases(Some(&path), "flow0_rtt_ms", 1.0);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(n, 2.0);
+        assert!(missing.is_nan());
+    }
+}

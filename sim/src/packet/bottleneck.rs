@@ -156,6 +156,7 @@ impl Bottleneck {
         Ok(dep)
     }
 
+    #[inline]
     fn decide(&mut self, now: u64, wire: u64, source: usize) -> Result<(), DropCause> {
         if self.loss.lose(source) {
             return Err(DropCause::RandomLoss);

@@ -7,6 +7,9 @@
 //!
 //! The main loop peeks at the top, handles it, and then either replaces the top with the
 //! same source's next event (one sift-down) or removes it; see [`EventQueue::reschedule_top`].
+//! A source whose next event is due strictly before every other entry
+//! ([`EventQueue::next_other_time`]) is handled again at once, with no heap operation: a
+//! flow's train of ACKs goes through the heap once.
 
 /// What an entry wakes up. Small and `Copy`; the index names a flow or a UDP source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +85,17 @@ impl EventQueue {
         self.heap[0] = Entry { time, seq: self.seq, ev };
         self.seq += 1;
         self.sift_down(0);
+    }
+
+    /// The earliest time among the entries other than the top (`u64::MAX` if none): the
+    /// top's source may handle its next item at `t` without going through the heap if
+    /// `t` is strictly earlier, since re-queued with a fresh sequence it would be popped
+    /// next exactly then.
+    #[inline]
+    pub fn next_other_time(&self) -> u64 {
+        let a = self.heap.get(1).map_or(u64::MAX, |e| e.time);
+        let b = self.heap.get(2).map_or(u64::MAX, |e| e.time);
+        a.min(b)
     }
 
     #[cfg(test)]
@@ -212,6 +226,21 @@ mod tests {
         q.push(3, Ev::Udp(4));
         let order: Vec<_> = drain(&mut q).iter().map(|e| e.1).collect();
         assert_eq!(order, vec![Ev::Udp(3), Ev::Udp(1), Ev::Udp(4), Ev::Udp(0), Ev::Udp(2)]);
+    }
+
+    #[test]
+    fn the_next_other_time_is_the_earliest_entry_below_the_top() {
+        let mut q = EventQueue::new();
+        assert_eq!(q.next_other_time(), u64::MAX);
+        for (t, i) in [(10, 0), (40, 1), (30, 2), (20, 3), (50, 4)] {
+            q.push(t, Ev::Udp(i));
+        }
+        assert_eq!(q.peek(), Some((10, Ev::Udp(0))));
+        assert_eq!(q.next_other_time(), 20);
+        // Re-queued with a fresh sequence, the top would come after an entry at the same
+        // time: only a strictly earlier time may skip the heap.
+        q.reschedule_top(20, Ev::Udp(0));
+        assert_eq!(q.peek(), Some((20, Ev::Udp(3))));
     }
 
     #[test]

@@ -11,10 +11,14 @@
 //! fixed forward delay its arrival at the receiver, are known when it is admitted; the
 //! receiver (which only ever sees its own flow's segments, in arrival order) processes it
 //! right then, at its arrival time, firing any receiver timer due before it first. Its ACK
-//! goes into the flow's ACK FIFO, whose head is the only per-packet event. Receivers thus
-//! run ahead of the global clock; what depends on time (the application's reads) is
-//! recorded at the instants the report needs (warm-up end, sample times). Metrics are
-//! aggregated online and sampled at the trace interval.
+//! is written straight into the flow's ACK FIFO, whose head is the only per-packet event;
+//! since ACK clocking keeps each flow's segments together, ACKs arrive in trains, and the
+//! next ACK of a train is handled without a heap operation whenever it is due strictly
+//! before every other event (the order the heap would give). Receivers thus run ahead of
+//! the global clock, so the payload they have received (goodput counts each byte at its
+//! first arrival) is recorded at the instants the report needs (warm-up end, sample
+//! times), and the application's reads are advanced lazily to each event's time.
+//! Metrics are aggregated online and sampled at the trace interval.
 //!
 //! Phase effects: with jitter on (the default), each flow's start is delayed by a uniform
 //! draw in [0, `start_offset`] (10 ms by default), and each ACK reaches its sender after a
@@ -55,7 +59,7 @@ use bottleneck::{Bottleneck, Server, tx_time};
 use cclab_algorithms::{Bytes, FlowContext, Registry};
 use event::{Ev, EventQueue, TimerFire};
 use loss::Loss;
-use packet::{AckSeg, Line, SegKind, Segment};
+use packet::{AckSeg, AckSink, Line, SegKind, Segment};
 use receiver::{Receiver, ReceiverConfig};
 use red::Red;
 use rng::{Stream, stream};
@@ -98,12 +102,8 @@ struct FlowRt {
     rcv: Receiver,
     /// Segments that reach the receiver after the end of the run (never processed).
     late: Vec<Segment>,
-    /// Receiver to sender (jittered, order-preserving).
-    back: Line<AckSeg>,
+    back: AckPath,
     fwd_delay: u64,
-    rev_delay: u64,
-    jitter_max: u64,
-    jitter: Stream,
     /// Payload dropped at the bottleneck.
     dropped: u64,
     algorithm: String,
@@ -111,6 +111,39 @@ struct FlowRt {
     base_rtt: u64,
     mss: u64,
     rcv_buffer: u64,
+}
+
+/// A flow's reverse path, receiver to sender: ACKs leave after the reverse delay plus the
+/// send jitter, never before the flow's previous ACK.
+struct AckPath {
+    line: Line<AckSeg>,
+    rev_delay: u64,
+    jitter_max: u64,
+    jitter: Stream,
+    /// When the last ACK reaches the sender, ns.
+    last: u64,
+    /// An ACK entered the empty line and reaches the sender at this time: the engine must
+    /// schedule the line's head.
+    woke: Option<u64>,
+}
+
+impl AckSink for AckPath {
+    #[inline(always)]
+    fn slot(&mut self, at: u64) -> &mut AckSeg {
+        let mut t = at + self.rev_delay;
+        if self.jitter_max > 0 {
+            t += self.jitter.below_inclusive(self.jitter_max);
+        }
+        // An empty line's last ACK has already arrived, before `at`: the maximum with it
+        // matters only while the line is busy.
+        let t = t.max(self.last);
+        self.last = t;
+        let (slot, was_empty) = self.line.push_slot(t);
+        if was_empty {
+            self.woke = Some(t);
+        }
+        slot
+    }
 }
 
 struct Engine<'a> {
@@ -131,7 +164,6 @@ struct Engine<'a> {
     work: u64,
     events: u64,
     segs: Vec<Segment>,
-    acks: Vec<AckSeg>,
 }
 
 fn ns(d: cclab_algorithms::Duration) -> u64 {
@@ -147,7 +179,7 @@ impl<'a> Engine<'a> {
         let packet_time = tx_time(capacity, 1500);
         let mut q = EventQueue::new();
         let interval = ns(s.trace_interval);
-        // Instants at which receivers record what the application has read.
+        // Instants at which receivers record the payload received so far (goodput).
         let mut marks: Vec<u64> = match end.checked_div(interval) {
             Some(n) => (1..=n).map(|k| k * interval).collect(),
             None => Vec::new(),
@@ -215,11 +247,15 @@ impl<'a> Engine<'a> {
                 snd,
                 rcv,
                 late: Vec::new(),
-                back: Line::new(),
+                back: AckPath {
+                    line: Line::new(),
+                    rev_delay: rtt - fwd_delay,
+                    jitter_max: s.jitter.send_jitter.map_or(packet_time, ns),
+                    jitter: Stream::new(s.seed, stream::SEND_JITTER + i as u64),
+                    last: 0,
+                    woke: None,
+                },
                 fwd_delay,
-                rev_delay: rtt - fwd_delay,
-                jitter_max: s.jitter.send_jitter.map_or(packet_time, ns),
-                jitter: Stream::new(s.seed, stream::SEND_JITTER + i as u64),
                 dropped: 0,
                 algorithm: f.algorithm.clone(),
                 group: f.group,
@@ -277,7 +313,6 @@ impl<'a> Engine<'a> {
             work: 0,
             events: 0,
             segs: Vec::with_capacity(64),
-            acks: Vec::with_capacity(8),
         })
     }
 
@@ -294,14 +329,33 @@ impl<'a> Engine<'a> {
             match ev {
                 Ev::AckArrive(i) => {
                     let i = i as usize;
-                    let f = &mut self.flows[i];
-                    let (_, ack) = f.back.pop().expect("a scheduled head");
-                    let next = f.back.head_time();
-                    if let Err(m) = f.snd.on_ack(now, &ack, &mut self.segs) {
-                        return Err(self.bad_controller(i, m));
+                    let mut now = now;
+                    // A flow's ACKs mostly arrive in trains (ACK clocking keeps each flow's
+                    // segments together in the FIFO bottleneck): while the next one is due
+                    // strictly before every other event, it is handled at once, in the
+                    // order the heap would have given, without a heap operation.
+                    loop {
+                        let FlowRt { snd, back, .. } = &mut self.flows[i];
+                        // The ACK is read in place, then dropped.
+                        let ack = back.line.front().expect("a scheduled head");
+                        let result = snd.on_ack(now, ack, &mut self.segs);
+                        back.line.drop_front();
+                        let next = back.line.head_time();
+                        if let Err(m) = result {
+                            return Err(self.bad_controller(i, m));
+                        }
+                        self.after_sender(now, i);
+                        match next {
+                            Some(t) if t < self.q.next_other_time() && t <= self.end => {
+                                now = t;
+                                self.events += 1;
+                            }
+                            _ => {
+                                self.advance(next, ev);
+                                break;
+                            }
+                        }
                     }
-                    self.after_sender(now, i);
-                    self.advance(next, ev);
                 }
                 Ev::SenderTimer(i) => {
                     let i = i as usize;
@@ -322,8 +376,9 @@ impl<'a> Engine<'a> {
                     match self.flows[i].rcv.timer.fire(now, &mut self.q, ev) {
                         TimerFire::Due => {
                             self.q.pop();
-                            self.flows[i].rcv.on_timer(now, &mut self.acks);
-                            self.route_acks(now, i);
+                            let f = &mut self.flows[i];
+                            f.rcv.on_timer(now, &mut f.back);
+                            self.schedule_acks(i);
                             self.arm_receiver(i);
                         }
                         TimerFire::Stale => self.q.pop(),
@@ -372,29 +427,21 @@ impl<'a> Engine<'a> {
     #[inline]
     fn after_sender(&mut self, now: u64, i: usize) {
         let mut segs = std::mem::take(&mut self.segs);
-        for mut seg in segs.drain(..) {
-            seg.flow = i as u32;
-            self.admit(now, seg);
+        for seg in &segs {
+            self.admit(now, i, seg);
         }
+        segs.clear();
         self.segs = segs;
         let f = &mut self.flows[i];
         let d = f.snd.deadline();
         f.snd.timer.set(d, &mut self.q, Ev::SenderTimer(i as u32));
     }
 
-    /// Puts the ACKs receiver `i` emitted at `at` (its own clock) on the reverse path.
+    /// Schedules flow `i`'s ACK path if receiver `i` just put an ACK into it while empty.
     #[inline]
-    fn route_acks(&mut self, at: u64, i: usize) {
-        let f = &mut self.flows[i];
-        for ack in self.acks.drain(..) {
-            let mut t = at + f.rev_delay;
-            if f.jitter_max > 0 {
-                t += f.jitter.below_inclusive(f.jitter_max);
-            }
-            let t = t.max(f.back.last_time().unwrap_or(0));
-            if f.back.push(t, ack) {
-                self.q.push(t, Ev::AckArrive(i as u32));
-            }
+    fn schedule_acks(&mut self, i: usize) {
+        if let Some(t) = self.flows[i].back.woke.take() {
+            self.q.push(t, Ev::AckArrive(i as u32));
         }
     }
 
@@ -405,12 +452,11 @@ impl<'a> Engine<'a> {
         f.rcv.timer.set(d, &mut self.q, Ev::ReceiverTimer(i as u32));
     }
 
-    /// A segment reaches the bottleneck at `now`; if admitted, its receiver handles it at
-    /// its arrival time.
+    /// Flow `i`'s segment reaches the bottleneck at `now`; if admitted, its receiver
+    /// handles it at its arrival time.
     #[inline]
-    fn admit(&mut self, now: u64, seg: Segment) {
-        let i = seg.flow as usize;
-        if !self.instrument.drops.is_empty() && self.scripted_drop(&seg) {
+    fn admit(&mut self, now: u64, i: usize, seg: &Segment) {
+        if !self.instrument.drops.is_empty() && self.scripted_drop(i, seg) {
             self.drops_scripted += 1;
             self.flows[i].dropped += u64::from(seg.len);
             return;
@@ -421,7 +467,7 @@ impl<'a> Engine<'a> {
                 let f = &mut self.flows[i];
                 let at = dep + f.fwd_delay;
                 if at > self.end {
-                    f.late.push(seg);
+                    f.late.push(*seg);
                     return;
                 }
                 // Receiver timers due before this arrival fire first, at their own time.
@@ -431,15 +477,16 @@ impl<'a> Engine<'a> {
                     if d > at {
                         break;
                     }
-                    self.flows[i].rcv.on_timer(d, &mut self.acks);
-                    self.route_acks(d, i);
+                    let f = &mut self.flows[i];
+                    f.rcv.on_timer(d, &mut f.back);
+                    self.schedule_acks(i);
                     fired = true;
                 }
-                let rcv = &mut self.flows[i].rcv;
-                let before = rcv.deadline();
-                rcv.on_segment(at, &seg, &mut self.acks);
-                let changed = rcv.deadline() != before;
-                self.route_acks(at, i);
+                let f = &mut self.flows[i];
+                let before = f.rcv.deadline();
+                f.rcv.on_segment(at, seg, &mut f.back);
+                let changed = f.rcv.deadline() != before;
+                self.schedule_acks(i);
                 if fired || changed {
                     self.arm_receiver(i);
                 }
@@ -448,9 +495,9 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn scripted_drop(&mut self, seg: &Segment) -> bool {
+    fn scripted_drop(&mut self, i: usize, seg: &Segment) -> bool {
         for (k, d) in self.instrument.drops.iter().enumerate() {
-            let hit = d.flow == seg.flow as usize
+            let hit = d.flow == i
                 && match d.target {
                     Target::Syn => seg.kind == SegKind::Syn,
                     Target::Data { seq } => seg.kind == SegKind::Data && seg.seq == seq,
@@ -467,11 +514,11 @@ impl<'a> Engine<'a> {
         let queue = self.link.queue_bytes(now);
         self.recorder.begin(now, queue);
         for (i, f) in self.flows.iter_mut().enumerate() {
-            let read = f.rcv.read_at(now);
+            let received = f.rcv.received_at(now);
             let s = FlowSample {
                 cwnd_segments: f.snd.cwnd as f64 / f.mss as f64,
                 wire_sent: f.snd.stats.wire_sent,
-                read,
+                received,
                 srtt: f.snd.srtt(),
                 cc: f.snd.controller(),
             };
@@ -485,10 +532,12 @@ impl<'a> Engine<'a> {
         let mut flow_reports = Vec::with_capacity(self.flows.len());
         let mut flow_diags = Vec::with_capacity(self.flows.len());
         for f in &mut self.flows {
-            let read_at_warmup = if self.warmup > 0 { f.rcv.read_at(self.warmup) } else { 0 };
+            // Goodput: payload whose first copy reached the receiver in (warm-up, end]
+            // (see `FlowReport::goodput_mbps`). Every arrival up to `end` has been processed.
+            let received_at_warmup = if self.warmup > 0 { f.rcv.received_at(self.warmup) } else { 0 };
             f.rcv.advance_reader(end);
             f.snd.finish(end);
-            let goodput = (f.rcv.read_total - read_at_warmup) as f64 * 8.0 / span_s / 1e6;
+            let goodput = (f.rcv.received() - received_at_warmup) as f64 * 8.0 / span_s / 1e6;
             let m = &f.snd.metrics;
             let fct = match (f.snd.stats.syn_at, f.rcv.done_at) {
                 (Some(syn), Some(done)) if done <= end => Some((done - syn) as f64 / 1e9),

@@ -4,8 +4,6 @@
 //! modelled). Every data segment starts at a multiple of the MSS and carries a full MSS,
 //! except the last segment of a sized flow.
 
-use std::collections::VecDeque;
-
 /// Wire overhead of every TCP segment: IP 20 + TCP 20 + timestamps 12 (scenario §HEADER_BYTES).
 pub(crate) const HEADER: u64 = 52;
 
@@ -27,8 +25,6 @@ pub(crate) struct Segment {
     pub kind: SegKind,
     /// Payload bytes (zero for control segments).
     pub len: u32,
-    /// Flow index (or UDP source index).
-    pub flow: u32,
     /// First payload byte.
     pub seq: u64,
     /// When the sender emitted it, ns; echoed by the receiver like a TCP timestamp.
@@ -46,9 +42,10 @@ impl Segment {
 }
 
 /// ACK-direction segment kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum AckKind {
     SynAck,
+    #[default]
     Ack,
     /// Acknowledges the FIN: the connection is closed.
     FinAck,
@@ -60,7 +57,7 @@ pub(crate) const MAX_SACK_BLOCKS: usize = 3;
 /// An ACK from a receiver to its sender. Kept to 48 bytes (window and SACK blocks as
 /// 32-bit offsets from the cumulative ACK), since a flow's ACK path holds up to a window
 /// of them and cache misses there dominate the engine's cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct AckSeg {
     /// Cumulative ACK: the next byte expected (RCV.NXT).
     pub cum: u64,
@@ -107,60 +104,138 @@ impl AckSeg {
         self.nsacks += 1;
     }
 
-    /// SACK block `k` in absolute bytes.
+    /// SACK block `k` as offsets from `cum`, bytes.
     #[inline]
-    pub fn block(&self, k: usize) -> (u64, u64) {
+    pub fn block_offsets(&self, k: usize) -> (u64, u64) {
         let (s, e) = self.sacks[k];
-        (self.cum + u64::from(s), self.cum + u64::from(e))
+        (u64::from(s), u64::from(e))
     }
 
     #[cfg(test)]
     pub fn blocks(&self) -> Vec<(u64, u64)> {
-        (0..usize::from(self.nsacks)).map(|k| self.block(k)).collect()
+        (0..usize::from(self.nsacks))
+            .map(|k| {
+                let (s, e) = self.block_offsets(k);
+                (self.cum + s, self.cum + e)
+            })
+            .collect()
     }
 
     /// Wire bytes: 52 plus the SACK option (2 + 8 per block, padded to 4).
+    #[cfg(test)]
     pub fn wire(&self) -> u64 {
-        if self.nsacks == 0 { HEADER } else { HEADER + (2 + 8 * u64::from(self.nsacks)).div_ceil(4) * 4 }
+        Self::wire_with(usize::from(self.nsacks))
+    }
+
+    /// Wire bytes of an ACK with `nsacks` SACK blocks.
+    #[inline]
+    pub fn wire_with(nsacks: usize) -> u64 {
+        if nsacks == 0 { HEADER } else { HEADER + (2 + 8 * nsacks as u64).div_ceil(4) * 4 }
+    }
+}
+
+/// Where a receiver puts the ACKs it sends: the flow's reverse path in the engine, a plain
+/// list in unit tests. The receiver asks for the slot of an ACK sent at `at` (ns) and
+/// writes the ACK into it, so that it is stored once, in place.
+pub(crate) trait AckSink {
+    fn slot(&mut self, at: u64) -> &mut AckSeg;
+}
+
+impl AckSink for Vec<AckSeg> {
+    fn slot(&mut self, _at: u64) -> &mut AckSeg {
+        self.push(AckSeg::default());
+        self.last_mut().expect("just pushed")
     }
 }
 
 /// A FIFO whose items leave at non-decreasing times: a link with fixed delay, or a
 /// sender's access queue with order-preserving jitter. Only its head is in the event queue.
+///
+/// A ring of `(time, item)` slots, written in place ([`Line::push_slot`]): an ACK built on
+/// the stack and then copied in costs a store-forwarding stall, since its fields are stored
+/// one by one and read back in wider pieces.
 #[derive(Debug)]
 pub(crate) struct Line<T> {
-    q: VecDeque<(u64, T)>,
+    buf: Vec<(u64, T)>,
+    /// Index of the head, and number of items.
+    head: usize,
+    len: usize,
 }
 
-impl<T: Copy> Line<T> {
+impl<T: Copy + Default> Line<T> {
     pub fn new() -> Line<T> {
-        Line { q: VecDeque::with_capacity(64) }
+        Line { buf: vec![(0, T::default()); 64], head: 0, len: 0 }
     }
 
-    /// Appends an item leaving at `at`; returns true if the line was empty (the caller
-    /// must then schedule the head).
+    /// Appends a slot for an item leaving at `at` and returns it, with whether the line was
+    /// empty (the caller must then schedule the head). The caller writes the item in place.
     #[inline]
+    pub fn push_slot(&mut self, at: u64) -> (&mut T, bool) {
+        if self.len == self.buf.len() {
+            self.grow();
+        }
+        let mask = self.buf.len() - 1;
+        debug_assert!(
+            self.len == 0 || self.buf[(self.head + self.len - 1) & mask].0 <= at,
+            "a line never reorders"
+        );
+        let slot = &mut self.buf[(self.head + self.len) & mask];
+        self.len += 1;
+        slot.0 = at;
+        (&mut slot.1, self.len == 1)
+    }
+
+    /// Appends an item leaving at `at`; returns true if the line was empty.
+    #[cfg(test)]
     pub fn push(&mut self, at: u64, item: T) -> bool {
-        debug_assert!(self.q.back().is_none_or(|b| b.0 <= at), "a line never reorders");
-        self.q.push_back((at, item));
-        self.q.len() == 1
+        let (slot, was_empty) = self.push_slot(at);
+        *slot = item;
+        was_empty
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let cap = self.buf.len();
+        let mut buf = vec![(0, T::default()); 2 * cap];
+        for (k, slot) in buf.iter_mut().take(self.len).enumerate() {
+            *slot = self.buf[(self.head + k) & (cap - 1)];
+        }
+        self.buf = buf;
+        self.head = 0;
+    }
+
+    #[cfg(test)]
+    pub fn pop(&mut self) -> Option<(u64, T)> {
+        let h = *self.front_slot()?;
+        self.drop_front();
+        Some(h)
     }
 
     #[inline]
-    pub fn pop(&mut self) -> Option<(u64, T)> {
-        self.q.pop_front()
+    fn front_slot(&self) -> Option<&(u64, T)> {
+        (self.len > 0).then(|| &self.buf[self.head])
+    }
+
+    /// The head, in place.
+    #[inline]
+    pub fn front(&self) -> Option<&T> {
+        self.front_slot().map(|h| &h.1)
+    }
+
+    /// Removes the head.
+    #[inline]
+    pub fn drop_front(&mut self) {
+        if self.len > 0 {
+            self.head = (self.head + 1) & (self.buf.len() - 1);
+            self.len -= 1;
+        }
     }
 
     /// Time of the head.
     #[inline]
     pub fn head_time(&self) -> Option<u64> {
-        self.q.front().map(|h| h.0)
-    }
-
-    /// Time of the last item.
-    #[inline]
-    pub fn last_time(&self) -> Option<u64> {
-        self.q.back().map(|h| h.0)
+        self.front_slot().map(|h| h.0)
     }
 }
 
@@ -191,5 +266,31 @@ mod tests {
         assert_eq!(l.pop(), Some((5, 1)));
         assert_eq!(l.pop(), Some((7, 2)));
         assert_eq!(l.pop(), None);
+    }
+
+    #[test]
+    fn a_line_stays_first_in_first_out_across_wrap_around_and_growth() {
+        // Push 3 and pop 2 per round: the ring (64 slots) wraps and then grows, and
+        // items always leave in the order they came.
+        let mut l = Line::new();
+        let (mut pushed, mut popped) = (0u64, 0u64);
+        for _ in 0..200 {
+            for _ in 0..3 {
+                let was_empty = l.push(pushed, pushed);
+                assert_eq!(was_empty, pushed == popped, "empty exactly when all were popped");
+                pushed += 1;
+            }
+            for _ in 0..2 {
+                assert_eq!(l.front(), Some(&popped));
+                assert_eq!(l.pop(), Some((popped, popped)));
+                popped += 1;
+            }
+        }
+        assert_eq!(pushed - popped, 200);
+        while let Some((t, v)) = l.pop() {
+            assert_eq!((t, v), (popped, popped));
+            popped += 1;
+        }
+        assert_eq!(popped, pushed);
     }
 }

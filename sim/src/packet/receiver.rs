@@ -19,7 +19,7 @@
 //! * SACK (RFC 2018): up to 3 blocks, the most recently changed first.
 
 use super::event::{LazyTimer, NEVER};
-use super::packet::{AckKind, AckSeg, MAX_SACK_BLOCKS, SegKind, Segment};
+use super::packet::{AckKind, AckSeg, AckSink, MAX_SACK_BLOCKS, SegKind, Segment};
 
 /// Delayed-ACK timeout, ns (Linux `TCP_DELACK_MIN` = HZ/25 = 40 ms).
 pub(crate) const DELACK: u64 = 40_000_000;
@@ -84,12 +84,13 @@ pub(crate) struct Receiver {
     /// Fractional read progress, bit x ns (< 8e9).
     credit: u128,
     last_read: u64,
-    /// Instants (ns, sorted) at which the read total is recorded: the end of the warm-up
-    /// and every sample time. The engine runs a receiver ahead of the global clock (a
-    /// segment is processed when its arrival time is known, at admission), so it asks for
-    /// these recorded values rather than the current total.
+    /// Instants (ns, sorted) at which [`Receiver::received`] is recorded: the end of the
+    /// warm-up and every sample time. The engine runs a receiver ahead of the global clock
+    /// (a segment is processed when its arrival time is known, at admission), so it asks
+    /// for these recorded values rather than the current total. A segment arriving exactly
+    /// at a mark counts before it.
     marks: Vec<u64>,
-    mark_reads: Vec<u64>,
+    mark_received: Vec<u64>,
     ooo: Vec<Block>,
     ooo_bytes: u64,
     stamp: u64,
@@ -110,7 +111,7 @@ impl Receiver {
     pub fn new(cfg: ReceiverConfig, marks: Vec<u64>) -> Receiver {
         debug_assert!(marks.windows(2).all(|w| w[0] < w[1]));
         Receiver {
-            mark_reads: Vec::with_capacity(marks.len()),
+            mark_received: Vec::with_capacity(marks.len()),
             marks,
             right: cfg.buffer,
             cfg,
@@ -149,27 +150,45 @@ impl Receiver {
         self.ooo_bytes
     }
 
-    /// Runs the application's reads up to `now`, recording the totals at the marks passed.
-    pub fn advance_reader(&mut self, now: u64) {
-        while let Some(&m) = self.marks.get(self.mark_reads.len()) {
+    /// Payload bytes that have reached the receiver at least once, each byte counted when
+    /// its first copy arrived, in order or not: delivered in order plus held out of order.
+    /// Goodput counts these (see `FlowReport::goodput_mbps`): the first arrival is when
+    /// the bottleneck carried the byte usefully, so a window's count cannot exceed what the
+    /// link carried in it, unlike in-order delivery, which releases a whole reassembled
+    /// window when a hole fills.
+    #[inline]
+    pub fn received(&self) -> u64 {
+        self.stats.delivered + self.ooo_bytes
+    }
+
+    /// Records [`Receiver::received`] at the marks before `now`.
+    #[inline]
+    fn pass_marks(&mut self, now: u64) {
+        while let Some(&m) = self.marks.get(self.mark_received.len()) {
             if m >= now {
                 break;
             }
-            self.read_to(m);
-            self.mark_reads.push(self.read_total);
+            self.mark_received.push(self.received());
         }
-        self.read_to(now);
     }
 
-    /// Bytes the application had read at mark `t` (one of the instants given to `new`).
-    pub fn read_at(&mut self, t: u64) -> u64 {
-        let k = self.marks.partition_point(|&m| m < t);
-        debug_assert_eq!(self.marks.get(k), Some(&t), "read_at needs a mark");
-        if k >= self.mark_reads.len() {
-            self.advance_reader(t);
-            self.mark_reads.push(self.read_total);
+    /// [`Receiver::received`] at mark `t` (one of the instants given to `new`), once the
+    /// engine's clock has reached `t` (so every arrival up to `t` has been processed).
+    pub fn received_at(&mut self, t: u64) -> u64 {
+        // Marks are asked for in time order: the first one not yet recorded, or a search.
+        let n = self.mark_received.len();
+        let k = if self.marks.get(n) == Some(&t) { n } else { self.marks.partition_point(|&m| m < t) };
+        debug_assert_eq!(self.marks.get(k), Some(&t), "received_at needs a mark");
+        if k >= self.mark_received.len() {
+            self.pass_marks(t);
+            self.mark_received.push(self.received());
         }
-        self.mark_reads[k]
+        self.mark_received[k]
+    }
+
+    /// Runs the application's reads up to `now`.
+    pub fn advance_reader(&mut self, now: u64) {
+        self.read_to(now);
     }
 
     fn read_to(&mut self, now: u64) {
@@ -225,40 +244,46 @@ impl Receiver {
         }
     }
 
-    fn ack(&mut self, kind: AckKind, tsecr: u64, echo_retx: bool) -> AckSeg {
+    /// Sends an ACK at `now`, written straight into its place on the reverse path.
+    #[inline(always)]
+    fn ack(&mut self, now: u64, kind: AckKind, tsecr: u64, echo_retx: bool, out: &mut impl AckSink) {
         self.update_right();
-        let mut a = AckSeg::new(kind, self.rcv_nxt, self.right, tsecr, echo_retx);
-        if self.cfg.sack && !self.ooo.is_empty() {
-            // The most recently changed blocks, newest first (RFC 2018 §4).
-            let mut picked = [usize::MAX; MAX_SACK_BLOCKS];
-            for slot in 0..MAX_SACK_BLOCKS.min(self.ooo.len()) {
-                let best = (0..self.ooo.len())
-                    .filter(|i| !picked[..slot].contains(i))
-                    .max_by_key(|&i| self.ooo[i].stamp)
-                    .expect("enough blocks");
-                picked[slot] = best;
-                a.push_block(self.ooo[best].start, self.ooo[best].end);
-            }
-        }
+        let a = out.slot(now);
+        *a = AckSeg::new(kind, self.rcv_nxt, self.right, tsecr, echo_retx);
+        // The slot's memory may not be cached yet: nothing is read back from it.
+        let nsacks = if self.cfg.sack && !self.ooo.is_empty() { self.sack_blocks(a) } else { 0 };
         self.pending = 0;
         self.delack_at = NEVER;
         self.stats.acks += 1;
-        self.stats.ack_bytes += a.wire();
-        a
+        self.stats.ack_bytes += AckSeg::wire_with(nsacks);
+    }
+
+    /// The most recently changed blocks, newest first (RFC 2018 §4). Returns their number.
+    fn sack_blocks(&self, a: &mut AckSeg) -> usize {
+        let n = MAX_SACK_BLOCKS.min(self.ooo.len());
+        let mut picked = [usize::MAX; MAX_SACK_BLOCKS];
+        for slot in 0..n {
+            let best = (0..self.ooo.len())
+                .filter(|i| !picked[..slot].contains(i))
+                .max_by_key(|&i| self.ooo[i].stamp)
+                .expect("enough blocks");
+            picked[slot] = best;
+            a.push_block(self.ooo[best].start, self.ooo[best].end);
+        }
+        n
     }
 
     /// A segment arrives at `now`; ACKs to send are appended to `out`.
-    pub fn on_segment(&mut self, now: u64, seg: &Segment, out: &mut Vec<AckSeg>) {
+    pub fn on_segment(&mut self, now: u64, seg: &Segment, out: &mut impl AckSink) {
+        self.pass_marks(now);
         self.advance_reader(now);
         match seg.kind {
             SegKind::Syn => {
-                let a = self.ack(AckKind::SynAck, seg.sent, seg.retx);
-                out.push(a);
+                self.ack(now, AckKind::SynAck, seg.sent, seg.retx, out);
             }
             SegKind::Probe => {
                 self.stats.probes += 1;
-                let a = self.ack(AckKind::Ack, seg.sent, true);
-                out.push(a);
+                self.ack(now, AckKind::Ack, seg.sent, true, out);
             }
             SegKind::Fin => {
                 let kind = if seg.seq == self.rcv_nxt {
@@ -267,15 +292,15 @@ impl Receiver {
                 } else {
                     AckKind::Ack
                 };
-                let a = self.ack(kind, seg.sent, seg.retx);
-                out.push(a);
+                self.ack(now, kind, seg.sent, seg.retx, out);
             }
             SegKind::Data => self.on_data(now, seg, out),
         }
         self.plan_update(now);
     }
 
-    fn on_data(&mut self, now: u64, seg: &Segment, out: &mut Vec<AckSeg>) {
+    #[inline(always)]
+    fn on_data(&mut self, now: u64, seg: &Segment, out: &mut impl AckSink) {
         let (s, e) = (seg.seq, seg.end());
         let len = u64::from(seg.len);
         self.stats.arrived += len;
@@ -309,8 +334,7 @@ impl Receiver {
         }
         self.stats.high_water = self.stats.high_water.max(self.held());
         if immediate {
-            let a = self.ack(AckKind::Ack, seg.sent, seg.retx);
-            out.push(a);
+            self.ack(now, AckKind::Ack, seg.sent, seg.retx, out);
             return;
         }
         if self.pending == 0 {
@@ -321,8 +345,7 @@ impl Receiver {
         self.pending += 1;
         if self.pending >= 2 {
             // RFC 7323 §4.3: a delayed ACK echoes the earliest segment it acknowledges.
-            let a = self.ack(AckKind::Ack, self.held_tsecr, self.held_retx);
-            out.push(a);
+            self.ack(now, AckKind::Ack, self.held_tsecr, self.held_retx, out);
         }
     }
 
@@ -373,11 +396,10 @@ impl Receiver {
     }
 
     /// The receiver timer fired at `now`.
-    pub fn on_timer(&mut self, now: u64, out: &mut Vec<AckSeg>) {
+    pub fn on_timer(&mut self, now: u64, out: &mut impl AckSink) {
         self.advance_reader(now);
         if self.delack_at <= now {
-            let a = self.ack(AckKind::Ack, self.held_tsecr, self.held_retx);
-            out.push(a);
+            self.ack(now, AckKind::Ack, self.held_tsecr, self.held_retx, out);
         }
         if self.update_at <= now {
             let before = self.right;
@@ -385,8 +407,7 @@ impl Receiver {
             if self.right > before {
                 self.stats.window_updates += 1;
                 // A pure window update acknowledges nothing new: no RTT sample.
-                let a = self.ack(AckKind::Ack, u64::MAX, true);
-                out.push(a);
+                self.ack(now, AckKind::Ack, u64::MAX, true, out);
             }
         }
         self.plan_update(now);
@@ -412,15 +433,7 @@ mod tests {
     }
 
     fn data(seq: u64) -> Segment {
-        Segment {
-            kind: SegKind::Data,
-            len: MSS as u32,
-            flow: 0,
-            seq,
-            sent: seq,
-            retx: false,
-            wire: MSS as u32 + 52,
-        }
+        Segment { kind: SegKind::Data, len: MSS as u32, seq, sent: seq, retx: false, wire: MSS as u32 + 52 }
     }
 
     #[test]
@@ -516,18 +529,39 @@ mod tests {
     }
 
     #[test]
-    fn read_totals_are_recorded_at_marks_even_when_the_receiver_runs_ahead() {
-        // Reader at 1000 B/s; marks at 0.5 s and 1.5 s. A segment processed at 2 s (ahead
-        // of a global clock still at 0.4 s) must not change what was read at 0.5 s.
-        let mut c = cfg();
-        c.read_rate = Some(8_000);
-        let mut r = Receiver::new(c, vec![500_000_000, 1_500_000_000]);
+    fn first_arrivals_are_recorded_at_marks_even_when_the_receiver_runs_ahead() {
+        // Marks at 0.5, 1.5 and 2.5 s. Segment 0 arrives at 0, segment 2 (out of order) at
+        // 1 s, segment 1 (filling the hole) at 2 s, a duplicate of segment 2 at 2.2 s. Each
+        // byte counts when its first copy arrives: 1000, 2000 (the out-of-order segment
+        // counts at once), 3000 (the duplicate adds nothing). In-order delivery would give
+        // 1000, 1000, 3000. Processing the receiver ahead (to 2.2 s) before asking for the
+        // earlier marks changes nothing.
+        let mut r = Receiver::new(cfg(), vec![500_000_000, 1_500_000_000, 2_500_000_000]);
         let mut out = Vec::new();
         r.on_segment(0, &data(0), &mut out);
+        r.on_segment(1_000_000_000, &data(2000), &mut out);
         r.on_segment(2_000_000_000, &data(1000), &mut out);
-        assert_eq!(r.read_at(500_000_000), 500);
-        assert_eq!(r.read_at(1_500_000_000), 1000, "the first segment is read by 1 s");
-        assert_eq!(r.read_total, 1000);
+        r.on_segment(2_200_000_000, &data(2000), &mut out);
+        assert_eq!(r.received_at(500_000_000), 1000);
+        assert_eq!(r.received_at(1_500_000_000), 2000);
+        assert_eq!(r.received_at(2_500_000_000), 3000);
+        assert_eq!(r.stats.delivered, 3000);
+        assert_eq!(r.stats.duplicate, 1000);
+    }
+
+    #[test]
+    fn the_reader_reads_at_its_rate_between_events() {
+        // Reader at 1000 B/s, never idle (data always waiting): 500 B by 0.5 s, 2000 B by
+        // 2 s, whatever the events in between.
+        let mut c = cfg();
+        c.read_rate = Some(8_000);
+        let mut r = Receiver::new(c, Vec::new());
+        let mut out = Vec::new();
+        r.on_segment(0, &data(0), &mut out);
+        r.on_segment(500_000_000, &data(1000), &mut out);
+        assert_eq!(r.read_total, 500);
+        r.on_segment(2_000_000_000, &data(2000), &mut out);
+        assert_eq!(r.read_total, 2000);
     }
 
     #[test]

@@ -26,6 +26,48 @@ use std::collections::VecDeque;
 /// RFC 6675 §2 / RFC 5681: DupThresh = 3 (Linux `TCP_FASTRETRANS_THRESH`).
 pub(crate) const DUP_THRESH: u64 = 3;
 
+/// Division by the MSS without a divide instruction, for the per-ACK conversion of byte
+/// offsets to segment counts. Lemire, Kaser and Kurz, "Faster remainder by direct
+/// computation" (2019), Theorem 1 with N = 32, F = 64: with c = ceil(2^64 / d),
+/// floor(n / d) = floor(c n / 2^64) for every n < 2^32 and 1 < d < 2^32.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DivMss {
+    d: u64,
+    /// ceil(2^64 / d), or 0 when d = 1 (which needs no division).
+    c: u64,
+}
+
+impl DivMss {
+    pub fn new(d: u64) -> DivMss {
+        assert!(d >= 1 && d <= u64::from(u32::MAX), "MSS {d} out of range");
+        // ceil(2^64 / d) = floor((2^64 - 1) / d) + 1 unless d divides 2^64 (a power of
+        // two), where both sides are 2^64 / d as well.
+        let c = if d == 1 { 0 } else { u64::MAX / d + 1 };
+        DivMss { d, c }
+    }
+
+    /// floor(n / d).
+    #[inline]
+    pub fn floor(&self, n: u64) -> u64 {
+        if self.c == 0 {
+            n
+        } else if n <= u64::from(u32::MAX) {
+            ((u128::from(self.c) * u128::from(n)) >> 64) as u64
+        } else {
+            n / self.d
+        }
+    }
+
+    /// ceil(n / d).
+    #[inline]
+    pub fn ceil(&self, n: u64) -> u64 {
+        match n.checked_add(self.d - 1) {
+            Some(m) => self.floor(m),
+            None => n.div_ceil(self.d),
+        }
+    }
+}
+
 const SACKED: u8 = 1;
 const LOST: u8 = 2;
 /// A retransmission of this segment is in flight (counted once more in pipe).
@@ -175,11 +217,31 @@ impl Scoreboard {
 
     /// The cumulative ACK reached segment `new_una`. Returns the bytes newly acknowledged
     /// that had not been SACKed before.
+    #[inline]
     pub fn ack_cum(&mut self, new_una: u64) -> u64 {
         let new_una = new_una.min(self.nxt);
         if new_una <= self.una {
             return 0;
         }
+        if self.flagged == 0 && self.sacked.is_empty() && self.rtx.is_empty() {
+            // No segment carries a flag: every one was in flight once.
+            let mut newly = (new_una - self.una) * self.mss;
+            if let Some((last, len)) = self.short_last {
+                if last >= self.una && last < new_una {
+                    newly = newly - self.mss + len;
+                }
+            }
+            self.pipe -= newly;
+            self.una = new_una;
+            self.lost_upto = self.lost_upto.max(new_una);
+            self.rule1 = self.rule1.max(new_una);
+            self.rule3 = self.rule3.max(new_una);
+            return newly;
+        }
+        self.ack_cum_flagged(new_una)
+    }
+
+    fn ack_cum_flagged(&mut self, new_una: u64) -> u64 {
         let mut newly = 0;
         if self.flagged == 0 {
             newly = (new_una - self.una) * self.mss;
@@ -274,8 +336,9 @@ impl Scoreboard {
     }
 
     /// IsLost(HighACK + 1): the RFC 6675 §5 trigger for entering recovery.
+    #[inline]
     pub fn first_is_lost(&self) -> bool {
-        self.una < self.nxt && self.loss_boundary() > self.una
+        !self.sacked.is_empty() && self.una < self.nxt && self.loss_boundary() > self.una
     }
 
     /// Marks SND.UNA's segment lost (recovery entered on the duplicate-ACK count). Returns
@@ -294,7 +357,13 @@ impl Scoreboard {
     }
 
     /// Marks every segment that IsLost as lost. Returns the bytes newly marked.
+    #[inline]
     pub fn mark_lost(&mut self) -> u64 {
+        // Nothing is SACKed on almost every ACK: then nothing IsLost.
+        if self.sacked.is_empty() { 0 } else { self.mark_lost_sacked() }
+    }
+
+    fn mark_lost_sacked(&mut self) -> u64 {
         let boundary = self.loss_boundary();
         let mut newly = 0;
         let mut i = self.lost_upto.max(self.una);
@@ -433,6 +502,29 @@ mod tests {
     use super::*;
 
     const MSS: u64 = 1000;
+
+    #[test]
+    fn division_by_the_mss_by_multiplication_is_exact() {
+        // Every d of interest (1..=9000, so every MSS) against boundary and random n
+        // below 2^32, and the wide-n fallback.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for d in (1..=9000u64).chain([65_535, 1 << 20, u64::from(u32::MAX)]) {
+            let div = DivMss::new(d);
+            let mut ns =
+                vec![0, 1, d - 1, d, d + 1, 2 * d - 1, 2 * d, u64::from(u32::MAX), 1 << 32, u64::MAX - d];
+            for _ in 0..200 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                ns.push(x >> 32);
+                ns.push((x >> 32) / d * d);
+            }
+            for n in ns {
+                assert_eq!(div.floor(n), n / d, "{n} / {d}");
+                assert_eq!(div.ceil(n), n.div_ceil(d), "ceil {n} / {d}");
+            }
+        }
+    }
 
     fn board(sent: u64) -> Scoreboard {
         let mut b = Scoreboard::new(MSS, None, false);

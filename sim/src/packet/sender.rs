@@ -48,7 +48,7 @@ use super::event::{LazyTimer, NEVER};
 use super::metrics::FlowMetrics;
 use super::packet::{AckKind, AckSeg, HEADER, SegKind, Segment};
 use super::rto::{MAX_RTO, RtoEstimator};
-use super::scoreboard::{DUP_THRESH, Scoreboard};
+use super::scoreboard::{DUP_THRESH, DivMss, Scoreboard};
 use crate::scenario::Recovery;
 use cclab_algorithms::{
     Ack, Bytes, Congestion, CongestionControl, CongestionKind, Duration, RecoveryExit, Rto, Time,
@@ -146,6 +146,8 @@ pub(crate) struct Sender {
     /// Right edge of the receiver's advertised window.
     wnd_right: u64,
     sb: Scoreboard,
+    /// Byte counts to segment counts.
+    div: DivMss,
     pub rto: RtoEstimator,
     fast_recovery: bool,
     /// RFC 6675 RecoveryPoint / RFC 6582 recover: the episode ends when SND.UNA reaches it.
@@ -193,6 +195,7 @@ impl Sender {
         let end = cfg.size.unwrap_or(u64::MAX);
         Sender {
             sb: Scoreboard::new(cfg.mss, cfg.size, cfg.recovery == Recovery::Sack),
+            div: DivMss::new(cfg.mss),
             rto: RtoEstimator::new(cfg.min_rto),
             start_at: cfg.start,
             metrics: FlowMetrics::new(window, cwnd),
@@ -364,7 +367,6 @@ impl Sender {
         out.push(Segment {
             kind: SegKind::Syn,
             len: 0,
-            flow: 0,
             seq: 0,
             sent: now,
             retx: self.syn_retx,
@@ -432,7 +434,6 @@ impl Sender {
         out.push(Segment {
             kind: SegKind::Probe,
             len: 0,
-            flow: 0,
             seq: self.snd_una,
             sent: now,
             retx: true,
@@ -452,7 +453,6 @@ impl Sender {
         out.push(Segment {
             kind: SegKind::Fin,
             len: 0,
-            flow: 0,
             seq: self.end,
             sent: now,
             retx: false,
@@ -494,21 +494,30 @@ impl Sender {
     fn on_data_ack(&mut self, now: u64, ack: &AckSeg, out: &mut Vec<Segment>) -> Result<(), String> {
         let prior_una = self.snd_una;
         let prior_flight = self.in_flight();
+        debug_assert!(ack.cum <= self.snd_nxt, "a receiver acknowledges only what was sent");
         let cum = ack.cum.min(self.snd_nxt);
         let mss = self.cfg.mss;
         let mut acked = 0;
         let mut cum_advance = 0;
+        // Segment boundaries are multiples of the MSS (the end of a sized flow aside), and
+        // SND.UNA is one, or the end: the cumulative point is SND.UNA's segment plus the
+        // advance in segments, rounded up for a short last segment.
         if cum > self.snd_una {
             cum_advance = cum - self.snd_una;
-            acked += self.sb.ack_cum(cum.div_ceil(mss));
+            let cum_seg = self.sb.una + self.div.ceil(cum_advance);
+            acked += self.sb.ack_cum(cum_seg);
             self.snd_una = cum;
             self.consecutive_rtos = 0;
         }
         let mut sacked = 0;
-        if self.sack() {
+        if self.sack() && ack.nsacks > 0 {
+            // Data above RCV.NXT exists, so RCV.NXT (= cum) is a multiple of the MSS, the
+            // first byte of segment `sb.una`; blocks are 32-bit offsets from it.
+            debug_assert_eq!(cum % mss, 0);
+            let base = self.sb.una;
             for k in 0..usize::from(ack.nsacks) {
-                let (l, r) = ack.block(k);
-                sacked += self.sb.sack(l / mss, r.div_ceil(mss));
+                let (l, r) = ack.block_offsets(k);
+                sacked += self.sb.sack(base + self.div.floor(l), base + self.div.ceil(r));
             }
             acked += sacked;
         }
@@ -682,7 +691,6 @@ impl Sender {
         out.push(Segment {
             kind: SegKind::Data,
             len: len as u32,
-            flow: 0,
             seq,
             sent: now,
             retx,
@@ -706,6 +714,8 @@ impl Sender {
         }
         let mss = self.cfg.mss;
         let recovering = self.loss_state || (self.fast_recovery && self.sack());
+        // Sending changes neither cwnd nor the recovery state: the window is fixed here.
+        let wnd = self.send_window();
         let mut rwnd_blocked = false;
         let mut sent_new = false;
         loop {
@@ -737,7 +747,6 @@ impl Sender {
             }
             let Some((i, retx)) = pick else { break };
             let flight = self.in_flight();
-            let wnd = self.send_window();
             let len = self.sb.len(i);
             // cwnd - pipe >= 1 segment (RFC 6675 §5 (C)); with nothing in flight one
             // segment may always go, so a window below one MSS cannot stall the flow.
@@ -755,7 +764,7 @@ impl Sender {
         }
         // Linux tcp_cwnd_validate.
         let flight = self.in_flight();
-        let limited = flight + mss > self.send_window();
+        let limited = flight + mss > wnd;
         if self.snd_una >= self.cwnd_usage_seq || limited || flight > self.max_in_flight {
             self.max_in_flight = flight;
             self.cwnd_usage_seq = self.snd_nxt;

@@ -8,8 +8,8 @@ pub(crate) struct FlowSample<'a> {
     pub cwnd_segments: f64,
     /// Wire bytes the sender has emitted so far.
     pub wire_sent: u64,
-    /// Bytes the application has read so far.
-    pub read: u64,
+    /// Payload bytes whose first copy has reached the receiver so far.
+    pub received: u64,
     /// Smoothed RTT, ns.
     pub srtt: u64,
     pub cc: &'a dyn CongestionControl,
@@ -19,7 +19,7 @@ pub(crate) struct FlowSample<'a> {
 pub(crate) struct Recorder {
     interval: u64,
     series: TimeSeries,
-    /// Per flow: wire bytes sent and bytes read at the previous sample.
+    /// Per flow: wire bytes sent and payload bytes received at the previous sample.
     last: Vec<(u64, u64)>,
 }
 
@@ -53,13 +53,13 @@ impl Recorder {
     pub fn flow(&mut self, i: usize, s: &FlowSample<'_>) {
         let k = self.series.time_s.len() - 1;
         let to_mbps = |bytes: u64| bytes as f64 * 8.0 / (self.interval as f64 / 1e9) / 1e6;
-        let (wire0, read0) = self.last[i];
+        let (wire0, received0) = self.last[i];
         let fs = &mut self.series.flows[i];
         fs.cwnd_segments.push(s.cwnd_segments);
         fs.rate_mbps.push(to_mbps(s.wire_sent - wire0));
-        fs.goodput_mbps.push(to_mbps(s.read - read0));
+        fs.goodput_mbps.push(to_mbps(s.received - received0));
         fs.rtt_ms.push(s.srtt as f64 / 1e6);
-        self.last[i] = (s.wire_sent, s.read);
+        self.last[i] = (s.wire_sent, s.received);
         let internals = &mut fs.internals;
         s.cc.internals(&mut |name, v| {
             let idx = match internals.iter().position(|(n, _)| n == name) {
