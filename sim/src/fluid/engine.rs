@@ -44,6 +44,12 @@ struct FlowState {
     /// The receiver reads slot k + `half` in step k: data reaches it half a base RTT
     /// before its ACK reaches the sender.
     half: u64,
+    /// An unsized flow whose application reads at once: its buffer never holds data, so
+    /// its window is the whole buffer, and what it reads in step k is exactly what its
+    /// sender takes from the delay line in step k + `half`. The receiver's step is then
+    /// done when the sender takes the slot, sparing a second pass over the line per
+    /// flow and step; the slots still ahead at the end are read in `finish`.
+    instant_reader: bool,
     // Handshake.
     first_syn: Time,
     syn_at: Time,
@@ -74,6 +80,8 @@ pub(crate) struct Engine<'s> {
     /// Steps done.
     pub k: u64,
     warmup: Time,
+    /// The first step that starts at or after the warm-up.
+    warmup_step: u64,
     pub queue: Bottleneck,
     flows: Vec<FlowState>,
     udp: Vec<Udp>,
@@ -196,6 +204,7 @@ impl<'s> Engine<'s> {
                 inv_mss: 1.0 / f.mss.as_f64(),
                 fixed_rtt,
                 half: (base / dt_s / 2.0).floor() as u64,
+                instant_reader: f.receiver.read_rate.is_none() && f.size.is_none(),
                 first_syn,
                 syn_at: first_syn,
                 // RFC 6298 (2.1): the SYN's timer starts at 1 s and doubles.
@@ -228,6 +237,7 @@ impl<'s> Engine<'s> {
             steps,
             k: 0,
             warmup: Time::ZERO + scenario.warmup,
+            warmup_step: scenario.warmup.as_nanos().div_ceil(dt.as_nanos()),
             queue,
             flows,
             udp,
@@ -276,22 +286,31 @@ impl<'s> Engine<'s> {
             };
             handshake(f, now, &self.queue, q_start, self.last_loss, self.random_p);
 
-            // The receiver: data that reaches it now comes back to the sender `half`
-            // steps later, carrying the window it advertises now.
-            let slot = f.line.get_mut(k + f.half);
-            let read = f.receiver.step(slot.acked(), dt);
-            slot.rwnd_or_negative = f.receiver.rwnd();
-            if in_window {
-                f.read_in_window += read;
-            }
-            if let (Some(size), None) = (f.size, f.fct) {
-                if f.receiver.read >= size - 1e-6 {
-                    f.fct = Some(now.since(f.first_syn).as_secs_f64());
+            if !f.instant_reader {
+                // The receiver: data that reaches it now comes back to the sender `half`
+                // steps later, carrying the window it advertises now.
+                let slot = f.line.get_mut(k + f.half);
+                let read = f.receiver.step(slot.acked(), dt);
+                slot.rwnd_or_negative = f.receiver.rwnd();
+                if in_window {
+                    f.read_in_window += read;
+                }
+                if let (Some(size), None) = (f.size, f.fct) {
+                    if f.receiver.read >= size - 1e-6 {
+                        f.fct = Some(now.since(f.first_syn).as_secs_f64());
+                    }
                 }
             }
 
             let slot = f.line.take(k);
             f.clocked = slot.acked();
+            if f.instant_reader && f.clocked > 0.0 {
+                // Read by the receiver in step k − half (see `instant_reader`).
+                f.receiver.step(f.clocked, dt);
+                if k >= f.half && k - f.half >= self.warmup_step {
+                    f.read_in_window += f.clocked;
+                }
+            }
             if let Some((rtt, bytes)) = f.sender.on_slot(&slot, now, f.fixed_rtt).map_err(bad)? {
                 if in_window {
                     f.rtt.add(rtt, bytes);
@@ -480,7 +499,18 @@ impl<'s> Engine<'s> {
     }
 
     /// The report of a finished run.
-    pub fn finish(self) -> Report {
+    pub fn finish(mut self) -> Report {
+        // What instant readers received in the last `half` steps: their senders would have
+        // taken it after the end.
+        for f in self.flows.iter_mut().filter(|f| f.instant_reader) {
+            for step in self.k..self.k + f.half {
+                let acked = f.line.get_mut(step).acked();
+                f.receiver.step(acked, self.dt_s);
+                if step >= f.half && step - f.half >= self.warmup_step {
+                    f.read_in_window += acked;
+                }
+            }
+        }
         let window = self.window_s.max(1e-12);
         let flows: Vec<FlowReport> = self
             .flows
