@@ -60,6 +60,10 @@
 //!   are per acknowledged byte.
 //! * Utilisation, goodput, drops, queue delay and mean window cover [warm-up, end];
 //!   `delivered_bytes`, `retransmits` and `timeouts` cover the whole run.
+//! * An unsized flow whose application reads at once is read when its sender takes the
+//!   ACKs (its buffer never holds data, so nothing else depends on the receiver): the
+//!   summary goodput is the same, but its time series of goodput lags the receiver by
+//!   half a base RTT.
 //! * Not modelled: delayed ACKs (the controllers count bytes, so their growth does not
 //!   depend on the ACK pattern), NewReno's one-hole-per-RTT repair (every flow recovers
 //!   like SACK), PRR (retransmissions wait for pipe < cwnd, as in RFC 6675),

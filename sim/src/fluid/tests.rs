@@ -504,3 +504,24 @@ fn drop_tail_overflows_hit_every_growing_reno_flow_at_once() {
     assert!(mean >= 14.0, "{mean} of 16 flows halve per overflow: {episodes:?}");
     assert!(r.jain_index >= 0.99, "{}", r.jain_index);
 }
+
+#[test]
+fn an_instant_reader_reads_what_a_reader_faster_than_the_link_reads() {
+    // A reader at 1 Tbit/s on a 10 Mbit/s link empties its buffer every step, like one
+    // that reads at once; the latter is read when its sender takes the ACKs (half an RTT
+    // later), the former at the receiver. Goodput over [10 s, 30 s] and the bytes
+    // delivered over the run must agree exactly (to rounding: 1e-9 relative).
+    let mut s = dumbbell("cubic", 3, 10, 40, BufferSize::Bdp(0.5), 30);
+    s.warmup = Duration::from_secs(10);
+    s.link.loss = LossModel::Bernoulli { p: 0.001 };
+    let instant = go(&s);
+    for f in &mut s.flows {
+        f.receiver.read_rate = Some(Rate::from_mbps(1_000_000));
+    }
+    let fast = go(&s);
+    for (a, b) in instant.flows.iter().zip(&fast.flows) {
+        assert!((a.goodput_mbps / b.goodput_mbps - 1.0).abs() < 1e-9, "{a:?}\n{b:?}");
+        assert!(a.delivered_bytes.abs_diff(b.delivered_bytes) <= 1, "{a:?}\n{b:?}");
+    }
+    assert!(instant.flows.iter().all(|f| f.goodput_mbps > 1.0));
+}
