@@ -140,10 +140,14 @@ impl DelayLine {
         let width = x1 - x0;
         // ceil(x) - 1 for x ≥ 0 with a cast (f64::ceil is a library call on baseline
         // x86-64, and this runs for every flow in every step).
+        // Through i64, which x86-64 converts in one instruction (positions are steps,
+        // far below 2^53).
+        let first_i = first as i64;
         let slot_of = |x: f64| {
-            let whole = x.max(0.0) as u64;
+            let whole = x as i64;
             let ceil = if (whole as f64) < x { whole + 1 } else { whole };
-            ceil.saturating_sub(1).max(first)
+            let s = ceil - 1;
+            (if s > first_i { s } else { first_i }) as u64
         };
         let s0 = slot_of(x0);
         let s1 = slot_of(x1);
@@ -191,12 +195,15 @@ impl DelayLine {
 
 fn add(slot: &mut Slot, b: &Batch, share: f64, delay_weighted: f64, mark: f64) {
     slot.acked_new += b.acked_new * share;
-    slot.acked_retx += b.acked_retx * share;
-    slot.lost_new += b.lost_new * share;
-    slot.lost_retx += b.lost_retx * share;
     slot.delay_weighted += delay_weighted;
     slot.mark = slot.mark.hi(mark);
+    // Retransmissions and losses are rare: most batches have neither.
+    if b.acked_retx > 0.0 {
+        slot.acked_retx += b.acked_retx * share;
+    }
     if b.lost_new + b.lost_retx > 0.0 {
+        slot.lost_new += b.lost_new * share;
+        slot.lost_retx += b.lost_retx * share;
         slot.lost_mark = slot.lost_mark.hi(mark);
     }
 }

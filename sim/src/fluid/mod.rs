@@ -109,14 +109,16 @@ pub(crate) trait FastOrd {
 }
 
 impl FastOrd for f64 {
+    // Written as x86's MAXSD and MINSD compute them (`a > b ? a : b`, `a < b ? a : b`), so
+    // that each is one branch-free instruction.
     #[inline(always)]
     fn hi(self, other: f64) -> f64 {
-        if self >= other { self } else { other }
+        if self > other { self } else { other }
     }
 
     #[inline(always)]
     fn lo(self, other: f64) -> f64 {
-        if self <= other { self } else { other }
+        if self < other { self } else { other }
     }
 }
 

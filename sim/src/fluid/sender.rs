@@ -265,31 +265,17 @@ impl Sender {
         self.returned_mark = self.returned_mark.hi(slot.mark);
         self.pipe = (self.pipe - acked).hi(0.0);
         self.acked = (self.acked + acked).lo(self.sent_new);
-        self.repair(slot.acked_retx);
-
-        // Losses this slot reveals wait for DupThresh segments of ACKs.
-        let lost = slot.lost();
-        if lost > 0.0 {
-            let before_mark = self.episode.is_some_and(|e| slot.lost_mark <= e.mark);
-            if before_mark {
-                self.pending_old += slot.lost_new;
-            } else {
-                self.pending_new += slot.lost_new;
-            }
-            self.pending_retx += slot.lost_retx;
+        // Nothing lost, nothing pending, no episode, no retransmission acknowledged: the
+        // loss and recovery bookkeeping below would change nothing (most steps).
+        let quiet =
+            slot.lost() <= 0.0 && slot.acked_retx <= 0.0 && self.episode.is_none() && self.pending() <= 0.0;
+        if !quiet {
+            self.track_losses(slot, now, acked, prior_pipe)?;
         }
-        if self.pending() > 0.0 {
-            self.acked_since_loss += acked;
-        }
-
-        self.try_exit(now, prior_pipe)?;
-        if self.pending() > EPS && self.acked_since_loss >= DUP_THRESH * self.mss_f {
-            self.detect(now, prior_pipe)?;
-        }
-
         if acked <= 0.0 {
             return Ok(None);
         }
+
         // RFC 6298 (5.3): an ACK of new data restarts the timer; the backoff collapses.
         self.timer_from = now;
         self.backoff = 0;
@@ -318,6 +304,34 @@ impl Sender {
             self.refresh()?;
         }
         Ok(Some((rtt, acked)))
+    }
+
+    /// The loss and recovery bookkeeping of one slot: retransmissions repair holes, the
+    /// losses it reveals wait for DupThresh segments of ACKs, then an episode may end or
+    /// begin.
+    fn track_losses(&mut self, slot: &Slot, now: Time, acked: f64, prior_pipe: f64) -> Result<(), String> {
+        self.repair(slot.acked_retx);
+        // Losses this slot reveals wait for DupThresh segments of ACKs.
+        let lost = slot.lost();
+        if lost > 0.0 {
+            let before_mark = self.episode.is_some_and(|e| slot.lost_mark <= e.mark);
+            if before_mark {
+                self.pending_old += slot.lost_new;
+            } else {
+                self.pending_new += slot.lost_new;
+            }
+            self.pending_retx += slot.lost_retx;
+        }
+        if self.pending() > 0.0 {
+            self.acked_since_loss += acked;
+        }
+
+        self.try_exit(now, prior_pipe)?;
+        if self.pending() > EPS && self.acked_since_loss >= DUP_THRESH * self.mss_f {
+            self.detect(now, prior_pipe)?;
+        }
+
+        Ok(())
     }
 
     fn pending(&self) -> f64 {
