@@ -59,6 +59,7 @@ impl Slot {
         self.lost_new + self.lost_retx
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.acked() <= 0.0 && self.lost() <= 0.0
     }
@@ -116,12 +117,28 @@ impl DelayLine {
         self.slots = slots;
     }
 
-    /// Removes and returns slot `step`, which must be the front.
+    /// Removes and returns slot `step`, which must be the front (tests read slots so).
+    #[cfg(test)]
     pub fn take(&mut self, step: u64) -> Slot {
         debug_assert_eq!(step, self.front);
         let i = self.index(step);
         self.front = step + 1;
         std::mem::replace(&mut self.slots[i], Slot::EMPTY)
+    }
+
+    /// Slot `step`, the front, to be read in place and then cleared by
+    /// [`pop`](Self::pop) (no copy of the slot).
+    pub fn front(&self, step: u64) -> &Slot {
+        debug_assert_eq!(step, self.front);
+        &self.slots[self.index(step)]
+    }
+
+    /// Clears slot `step`, the front, and moves the front past it.
+    pub fn pop(&mut self, step: u64) {
+        debug_assert_eq!(step, self.front);
+        let i = self.index(step);
+        self.front = step + 1;
+        self.slots[i] = Slot::EMPTY;
     }
 
     /// Slot `step` (at or after the front), for the receiver to read and stamp.

@@ -302,7 +302,7 @@ impl<'s> Engine<'s> {
                 }
             }
 
-            let slot = f.line.take(k);
+            let slot = f.line.front(k);
             f.clocked = slot.acked();
             if f.instant_reader && f.clocked > 0.0 {
                 // Read by the receiver in step k − half (see `instant_reader`).
@@ -311,7 +311,9 @@ impl<'s> Engine<'s> {
                     f.read_in_window += f.clocked;
                 }
             }
-            if let Some((rtt, bytes)) = f.sender.on_slot(&slot, now, f.fixed_rtt).map_err(bad)? {
+            let sample = f.sender.on_slot(slot, now, f.fixed_rtt).map_err(bad)?;
+            f.line.pop(k);
+            if let Some((rtt, bytes)) = sample {
                 if in_window {
                     f.rtt.add(rtt, bytes);
                 }

@@ -29,7 +29,10 @@ impl Histogram {
         }
         self.total += weight;
         self.weighted_sum += value * weight;
-        let mut i = ((value - self.origin).max(0.0) * self.inv_width) as usize;
+        // Through i64 (one instruction on x86-64, where a saturating f64 -> usize cast is
+        // a branchy sequence); a value beyond i64 saturates and coarsens the bins.
+        let x = (value - self.origin) * self.inv_width;
+        let mut i = if x > 0.0 { x as i64 as usize } else { 0 };
         while i >= MAX_BINS {
             self.coarsen();
             i /= 2;

@@ -257,10 +257,11 @@ impl Sender {
         if let Some(r) = slot.rwnd() {
             self.rwnd = r;
         }
-        if !self.established || slot.is_empty() {
+        let acked = slot.acked();
+        let lost = slot.lost();
+        if !self.established || (acked <= 0.0 && lost <= 0.0) {
             return Ok(None);
         }
-        let acked = slot.acked();
         let prior_pipe = self.pipe;
         self.returned_mark = self.returned_mark.hi(slot.mark);
         self.pipe = (self.pipe - acked).hi(0.0);
