@@ -373,7 +373,8 @@ impl<'s> Engine<'s> {
             }
             let queue_dropped = (self.drops_by[j] * f.packet).lo(self.offered_by[j]);
             let accepted = self.offered_by[j] - queue_dropped;
-            let share = accepted / f.wire;
+            // Most steps lose nothing (and x / x is exactly 1): no division then.
+            let share = if accepted >= f.wire { 1.0 } else { accepted / f.wire };
             let batch = Batch {
                 acked_new: f.sent.new * share,
                 acked_retx: f.sent.retx * share,
