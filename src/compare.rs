@@ -5,15 +5,16 @@
 //! compared with the tolerances ([`Tolerance::default`]):
 //!
 //! * aggregate goodput within 5 % of the packet engine's,
-//! * each flow's goodput within 15 % (flow i against flow i, each a mean over seeds),
+//! * each flow's goodput within 15 %: flow i against flow i, each a mean over seeds, except
+//!   that identical flows are compared by rank (see [`Measured::mean`]),
 //! * Jain's index within 0.05 (the mean over seeds of each run's index),
 //! * mean queueing delay within 25 % or within 2 ms, whichever is looser.
 //!
-//! A case that misses a tolerance stays in the table with its errors and a reason: what
-//! exceeded its tolerance, and, where the measurements show a cause the fluid model is
-//! known not to capture (timeouts of flows with a few packets of window, synchronised
-//! losses with tiny buffers, ...), that cause. No case is dropped: a run that fails on
-//! either engine is a failing row with the engine's error.
+//! A case that misses a tolerance stays in the table with its errors and a reason: the
+//! exceeded metrics with their errors, then the causes its numbers point to (timeouts in
+//! one engine and not the other, windows of a few packets, phase effects, the known
+//! sensitivities of Westwood+ and Vegas), or "no cause identified". No case is dropped: a
+//! run that fails on either engine makes a failing row with the engine's error.
 
 use crate::spec::Experiment;
 use cclab_sim::{Engine, LossModel, Registry, Report, Scenario};

@@ -23,8 +23,12 @@
 //! when the retransmissions go out at once, later when the window holds them back. So a
 //! flow has at most one congestion event per RTT, as a SACK sender has one per window.
 //!
-//! RTO (RFC 6298 with the flow's floor): RTO = max(min_rto, SRTT + max(G, 4·RTTVAR)),
-//! G = one step, doubled per consecutive expiry up to 120 s (Linux TCP_RTO_MAX). The
+//! RTO (RFC 6298 with the flow's floor where Linux puts it, as the packet engine does):
+//! RTO = SRTT + max(G, 4·RTTVAR, min_rto), G = one step, doubled per consecutive expiry up
+//! to 120 s (Linux TCP_RTO_MAX). Linux keeps RTTVAR ≥ rto_min; flooring only the sum would
+//! give a path whose RTT exceeds 200 ms an RTO of about one SRTT, and the fluid's per-step
+//! samples, smoother than per-packet ones, keep RTTVAR small: every rise of the queue would
+//! fire a spurious timeout. The
 //! timer runs while the pipe is not empty, restarted by every ACK of new data. On expiry
 //! every loss not yet detected is marked lost, the controller's `on_rto` runs and a Loss
 //! episode starts (Linux's Loss state: ACKs are not "in recovery", slow start runs), ended
@@ -234,7 +238,7 @@ impl Sender {
             }
         }
         let srtt = self.srtt.unwrap_or(r);
-        self.rto = (srtt + (4.0 * self.rttvar).hi(self.cfg.granularity)).hi(self.cfg.min_rto).lo(RTO_MAX);
+        self.rto = (srtt + (4.0 * self.rttvar).hi(self.cfg.granularity).hi(self.cfg.min_rto)).lo(RTO_MAX);
         self.min_rtt = self.min_rtt.lo(r);
     }
 

@@ -525,3 +525,17 @@ fn an_instant_reader_reads_what_a_reader_faster_than_the_link_reads() {
     }
     assert!(instant.flows.iter().all(|f| f.goodput_mbps > 1.0));
 }
+
+#[test]
+fn a_long_smooth_rtt_does_not_fire_spurious_timeouts() {
+    // 16 CUBIC flows, 10 Mbit/s, 200 ms, a 4-BDP buffer: the RTT is 200 ms to 1 s and the
+    // fluid's per-step samples vary little, so RTTVAR is small. With RTO = max(min_rto,
+    // SRTT + 4 RTTVAR) the timer races every rise of the queue (169 timeouts in this run);
+    // with Linux's RTO = SRTT + max(4 RTTVAR, min_rto) a timeout needs a loss that no ACK
+    // reveals, which random loss 0.001 makes rarely (2 here): at most one per flow.
+    let mut s = dumbbell("cubic", 16, 10, 200, BufferSize::Bdp(4.0), 120);
+    s.link.loss = LossModel::Bernoulli { p: 0.001 };
+    let r = go(&s);
+    let timeouts: u64 = r.flows.iter().map(|f| f.timeouts).sum();
+    assert!(timeouts <= 16, "{timeouts} timeouts");
+}
