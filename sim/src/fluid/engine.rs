@@ -284,7 +284,9 @@ impl<'s> Engine<'s> {
                 algorithm: self.scenario.flows[i].algorithm.clone(),
                 message,
             };
-            handshake(f, now, &self.queue, q_start, self.last_loss, self.random_p);
+            if !f.sender.established {
+                handshake(f, now, &self.queue, q_start, self.last_loss, self.random_p);
+            }
 
             if !f.instant_reader {
                 // The receiver: data that reaches it now comes back to the sender `half`
@@ -313,12 +315,18 @@ impl<'s> Engine<'s> {
             }
             let sample = f.sender.on_slot(slot, now, f.fixed_rtt).map_err(bad)?;
             f.line.pop(k);
-            if let Some((rtt, bytes)) = sample {
-                if in_window {
-                    f.rtt.add(rtt, bytes);
+            match sample {
+                Some((rtt, bytes)) => {
+                    if in_window {
+                        f.rtt.add(rtt, bytes);
+                    }
+                }
+                // An ACK of new data restarted the timer just now, so it cannot be due:
+                // only a step without one needs the check.
+                None => {
+                    f.sender.check_rto(now).map_err(bad)?;
                 }
             }
-            f.sender.check_rto(now).map_err(bad)?;
             f.sent = f.sender.send(now, dt, f.wire_per_payload);
             f.wire = (f.sent.new + f.sent.retx) * f.wire_per_payload;
             f.sent_wire += f.wire;
