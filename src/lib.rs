@@ -4,6 +4,7 @@
 //! simulators, and holds the command-line front end.
 
 pub mod cli;
+pub mod compare;
 pub mod plots;
 pub mod results;
 pub mod runner;

@@ -2,6 +2,7 @@
 //! add its own algorithms and expose the full CLI.
 
 mod algorithms;
+mod compare;
 mod merge;
 mod plot;
 mod run;
@@ -35,6 +36,9 @@ enum Command {
     },
     /// Run the validation battery: cclab against published models (docs/validation.md).
     Validate(validate::ValidateArgs),
+    /// Run every sweep point on both engines and compare the fluid engine with the packet
+    /// engine (goodput, fairness, queueing delay); exit 1 if a case is out of tolerance.
+    CompareEngines(compare::CompareArgs),
 }
 
 /// Parses the process arguments and runs the command with `registry`.
@@ -51,5 +55,6 @@ pub fn main(registry: Registry) -> ExitCode {
             ExitCode::from(plot::run(&dir, &mut std::io::stdout(), &mut std::io::stderr()))
         }
         Command::Validate(args) => validate::validate(&args, &registry),
+        Command::CompareEngines(args) => compare::compare_engines(&args, &registry),
     }
 }

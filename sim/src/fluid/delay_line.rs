@@ -7,6 +7,7 @@
 //! (a capacity trace with a long gap can make queueing delays large).
 
 /// What one step's ACKs carry back. Bytes are payload bytes (fractional: this is a fluid).
+use super::FastOrd;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Slot {
     /// Newly sent data acknowledged.
@@ -27,9 +28,10 @@ pub(crate) struct Slot {
     /// ACKs may also cover later data (a retransmission sent just after a recovery began),
     /// so losses are dated by this, not by `mark`.
     pub lost_mark: f64,
-    /// The receiver's advertised window carried by these ACKs, bytes; `None` until the
-    /// receiver has written it.
-    pub rwnd: Option<f64>,
+    /// The receiver's advertised window carried by these ACKs, bytes; negative until the
+    /// receiver has written it (see [`Slot::rwnd`]). A plain f64 rather than an
+    /// `Option<f64>` keeps a slot at 64 bytes, one cache line.
+    pub rwnd_or_negative: f64,
 }
 
 impl Slot {
@@ -41,8 +43,13 @@ impl Slot {
         delay_weighted: 0.0,
         mark: 0.0,
         lost_mark: 0.0,
-        rwnd: None,
+        rwnd_or_negative: -1.0,
     };
+
+    /// The advertised window these ACKs carry, if the receiver has written one.
+    pub fn rwnd(&self) -> Option<f64> {
+        (self.rwnd_or_negative >= 0.0).then_some(self.rwnd_or_negative)
+    }
 
     pub fn acked(&self) -> f64 {
         self.acked_new + self.acked_retx
@@ -52,6 +59,7 @@ impl Slot {
         self.lost_new + self.lost_retx
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.acked() <= 0.0 && self.lost() <= 0.0
     }
@@ -109,12 +117,28 @@ impl DelayLine {
         self.slots = slots;
     }
 
-    /// Removes and returns slot `step`, which must be the front.
+    /// Removes and returns slot `step`, which must be the front (tests read slots so).
+    #[cfg(test)]
     pub fn take(&mut self, step: u64) -> Slot {
         debug_assert_eq!(step, self.front);
         let i = self.index(step);
         self.front = step + 1;
         std::mem::replace(&mut self.slots[i], Slot::EMPTY)
+    }
+
+    /// Slot `step`, the front, to be read in place and then cleared by
+    /// [`pop`](Self::pop) (no copy of the slot).
+    pub fn front(&self, step: u64) -> &Slot {
+        debug_assert_eq!(step, self.front);
+        &self.slots[self.index(step)]
+    }
+
+    /// Clears slot `step`, the front, and moves the front past it.
+    pub fn pop(&mut self, step: u64) {
+        debug_assert_eq!(step, self.front);
+        let i = self.index(step);
+        self.front = step + 1;
+        self.slots[i] = Slot::EMPTY;
     }
 
     /// Slot `step` (at or after the front), for the receiver to read and stamp.
@@ -133,10 +157,14 @@ impl DelayLine {
         let width = x1 - x0;
         // ceil(x) - 1 for x ≥ 0 with a cast (f64::ceil is a library call on baseline
         // x86-64, and this runs for every flow in every step).
+        // Through i64, which x86-64 converts in one instruction (positions are steps,
+        // far below 2^53).
+        let first_i = first as i64;
         let slot_of = |x: f64| {
-            let whole = x.max(0.0) as u64;
+            let whole = x as i64;
             let ceil = if (whole as f64) < x { whole + 1 } else { whole };
-            ceil.saturating_sub(1).max(first)
+            let s = ceil - 1;
+            (if s > first_i { s } else { first_i }) as u64
         };
         let s0 = slot_of(x0);
         let s1 = slot_of(x1);
@@ -146,16 +174,35 @@ impl DelayLine {
             return;
         }
         self.reach(s1);
+        let inv_width = 1.0 / width;
+        if s1 == s0 + 1 {
+            // The common case, without the loop: [x0, edge] in s0 (which also collects
+            // anything before it if it was clamped to `first`), the rest in s1 (empty if
+            // s1 was clamped beyond x1).
+            let edge = s0 as f64 + 1.0;
+            let share0 = ((x1.lo(edge) - x0) * inv_width).hi(0.0).lo(1.0);
+            let share1 = if x1 > edge { 1.0 - share0 } else { 0.0 };
+            let slope = d1 - d0;
+            let delay0 = d0 + slope * 0.5 * share0;
+            let delay1 = d0 + slope * (share0 + 0.5 * share1);
+            let i0 = self.index(s0);
+            add(&mut self.slots[i0], &batch, share0, acked * share0 * delay0, mark);
+            if share1 > 0.0 {
+                let i1 = self.index(s1);
+                add(&mut self.slots[i1], &batch, share1, acked * share1 * delay1, mark);
+            }
+            return;
+        }
         for s in s0..=s1 {
-            let lo = x0.max(s as f64);
-            let hi = x1.min(s as f64 + 1.0);
+            let lo = x0.hi(s as f64);
+            let hi = x1.lo(s as f64 + 1.0);
             // Slots clamped to `first` collect everything before them.
-            let (lo, hi) = if s == s0 { (x0, hi.max(x0)) } else { (lo, hi) };
+            let (lo, hi) = if s == s0 { (x0, hi.hi(x0)) } else { (lo, hi) };
             if hi <= lo {
                 continue;
             }
-            let share = (hi - lo) / width;
-            let mid = (0.5 * (lo + hi) - x0) / width;
+            let share = (hi - lo) * inv_width;
+            let mid = (0.5 * (lo + hi) - x0) * inv_width;
             let delay = d0 + (d1 - d0) * mid;
             let i = self.index(s);
             add(&mut self.slots[i], &batch, share, acked * share * delay, mark);
@@ -165,13 +212,16 @@ impl DelayLine {
 
 fn add(slot: &mut Slot, b: &Batch, share: f64, delay_weighted: f64, mark: f64) {
     slot.acked_new += b.acked_new * share;
-    slot.acked_retx += b.acked_retx * share;
-    slot.lost_new += b.lost_new * share;
-    slot.lost_retx += b.lost_retx * share;
     slot.delay_weighted += delay_weighted;
-    slot.mark = slot.mark.max(mark);
+    slot.mark = slot.mark.hi(mark);
+    // Retransmissions and losses are rare: most batches have neither.
+    if b.acked_retx > 0.0 {
+        slot.acked_retx += b.acked_retx * share;
+    }
     if b.lost_new + b.lost_retx > 0.0 {
-        slot.lost_mark = slot.lost_mark.max(mark);
+        slot.lost_new += b.lost_new * share;
+        slot.lost_retx += b.lost_retx * share;
+        slot.lost_mark = slot.lost_mark.hi(mark);
     }
 }
 

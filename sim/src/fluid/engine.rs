@@ -1,5 +1,6 @@
 //! The step loop: flows, UDP sources, random loss, RED and the queue, one step at a time.
 
+use super::FastOrd;
 use super::delay_line::{Batch, DelayLine, Span};
 use super::loss::RandomLoss;
 use super::metrics::Histogram;
@@ -31,14 +32,24 @@ struct FlowState {
     size: Option<f64>,
     /// Wire bytes per payload byte: (MSS + headers) / MSS.
     wire_per_payload: f64,
-    /// Wire bytes of a full packet.
+    /// Wire bytes of a full packet, and its inverse (divisions per flow and step showed
+    /// in profiles).
     packet: f64,
+    inv_packet: f64,
+    /// 1 / MSS, per byte.
+    inv_mss: f64,
     /// Base RTT plus one packet's serialisation at the bottleneck, seconds: the RTT of an
     /// empty queue.
     fixed_rtt: f64,
     /// The receiver reads slot k + `half` in step k: data reaches it half a base RTT
     /// before its ACK reaches the sender.
     half: u64,
+    /// An unsized flow whose application reads at once: its buffer never holds data, so
+    /// its window is the whole buffer, and what it reads in step k is exactly what its
+    /// sender takes from the delay line in step k + `half`. The receiver's step is then
+    /// done when the sender takes the slot, sparing a second pass over the line per
+    /// flow and step; the slots still ahead at the end are read in `finish`.
+    instant_reader: bool,
     // Handshake.
     first_syn: Time,
     syn_at: Time,
@@ -46,6 +57,8 @@ struct FlowState {
     syn_retransmitted: bool,
     data_at: Option<(Time, f64)>,
     // This step.
+    /// Payload bytes the step's ACKs acknowledged: what the ACK clock released.
+    clocked: f64,
     sent: Sent,
     wire: f64,
     random_lost: f64,
@@ -67,6 +80,8 @@ pub(crate) struct Engine<'s> {
     /// Steps done.
     pub k: u64,
     warmup: Time,
+    /// The first step that starts at or after the warm-up.
+    warmup_step: u64,
     pub queue: Bottleneck,
     flows: Vec<FlowState>,
     udp: Vec<Udp>,
@@ -81,6 +96,9 @@ pub(crate) struct Engine<'s> {
     /// and the packets of it that are dropped.
     offered_by: Vec<f64>,
     drops_by: Vec<f64>,
+    /// Per source: the wire bytes of this step's offer beyond what its ACKs of the step
+    /// clocked out (window growth, bursts), which a full drop-tail queue drops first.
+    excess_by: Vec<f64>,
     /// The long-run random loss probability, which UDP sources (no feedback) lose as an
     /// expected fraction rather than from a stream, and which SYNs draw against.
     random_p: f64,
@@ -147,7 +165,7 @@ impl<'s> Engine<'s> {
                 .with_initial_cwnd(Bytes::segments(u64::from(f.initial_window), f.mss))
                 .with_seed(derive_seed(scenario.seed, StreamKind::Controller, i));
             let cc = factory.build(&ctx);
-            check_window(cc.as_ref()).map_err(|message| SimError::BadController {
+            check_window(cc.as_ref()).map(drop).map_err(|message| SimError::BadController {
                 flow: i,
                 algorithm: f.algorithm.clone(),
                 message,
@@ -182,14 +200,18 @@ impl<'s> Engine<'s> {
                 size,
                 wire_per_payload: packet / f.mss.as_f64(),
                 packet,
+                inv_packet: 1.0 / packet,
+                inv_mss: 1.0 / f.mss.as_f64(),
                 fixed_rtt,
                 half: (base / dt_s / 2.0).floor() as u64,
+                instant_reader: f.receiver.read_rate.is_none() && f.size.is_none(),
                 first_syn,
                 syn_at: first_syn,
                 // RFC 6298 (2.1): the SYN's timer starts at 1 s and doubles.
                 syn_rto: 1.0,
                 syn_retransmitted: false,
                 data_at: None,
+                clocked: 0.0,
                 sent: Sent::default(),
                 wire: 0.0,
                 random_lost: 0.0,
@@ -215,6 +237,7 @@ impl<'s> Engine<'s> {
             steps,
             k: 0,
             warmup: Time::ZERO + scenario.warmup,
+            warmup_step: scenario.warmup.as_nanos().div_ceil(dt.as_nanos()),
             queue,
             flows,
             udp,
@@ -224,6 +247,7 @@ impl<'s> Engine<'s> {
             drop_rng: Stream::new(scenario.seed, StreamKind::Drops, 0),
             offered_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
             drops_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
+            excess_by: vec![0.0; scenario.flows.len() + scenario.cross_traffic.len()],
             random_p,
             window_s: 0.0,
             capacity: 0.0,
@@ -260,40 +284,66 @@ impl<'s> Engine<'s> {
                 algorithm: self.scenario.flows[i].algorithm.clone(),
                 message,
             };
-            handshake(f, now, &self.queue, q_start, self.last_loss, self.random_p);
-
-            // The receiver: data that reaches it now comes back to the sender `half`
-            // steps later, carrying the window it advertises now.
-            let slot = f.line.get_mut(k + f.half);
-            let read = f.receiver.step(slot.acked(), dt);
-            slot.rwnd = Some(f.receiver.rwnd());
-            if in_window {
-                f.read_in_window += read;
-            }
-            if let (Some(size), None) = (f.size, f.fct) {
-                if f.receiver.read >= size - 1e-6 {
-                    f.fct = Some(now.since(f.first_syn).as_secs_f64());
-                }
+            if !f.sender.established {
+                handshake(f, now, &self.queue, q_start, self.last_loss, self.random_p);
             }
 
-            let slot = f.line.take(k);
-            if let Some((rtt, bytes)) = f.sender.on_slot(&slot, now, f.fixed_rtt).map_err(bad)? {
+            if !f.instant_reader {
+                // The receiver: data that reaches it now comes back to the sender `half`
+                // steps later, carrying the window it advertises now.
+                let slot = f.line.get_mut(k + f.half);
+                let read = f.receiver.step(slot.acked(), dt);
+                slot.rwnd_or_negative = f.receiver.rwnd();
                 if in_window {
-                    f.rtt.add(rtt, bytes);
+                    f.read_in_window += read;
+                }
+                if let (Some(size), None) = (f.size, f.fct) {
+                    if f.receiver.read >= size - 1e-6 {
+                        f.fct = Some(now.since(f.first_syn).as_secs_f64());
+                    }
                 }
             }
-            f.sender.check_rto(now).map_err(bad)?;
+
+            let slot = f.line.front(k);
+            f.clocked = slot.acked();
+            if f.instant_reader && f.clocked > 0.0 {
+                // Read by the receiver in step k − half (see `instant_reader`).
+                f.receiver.step(f.clocked, dt);
+                if k >= f.half && k - f.half >= self.warmup_step {
+                    f.read_in_window += f.clocked;
+                }
+            }
+            let sample = f.sender.on_slot(slot, now, f.fixed_rtt).map_err(bad)?;
+            f.line.pop(k);
+            match sample {
+                Some((rtt, bytes)) => {
+                    if in_window {
+                        f.rtt.add(rtt, bytes);
+                    }
+                }
+                // An ACK of new data restarted the timer just now, so it cannot be due:
+                // only a step without one needs the check.
+                None => {
+                    f.sender.check_rto(now).map_err(bad)?;
+                }
+            }
             f.sent = f.sender.send(now, dt, f.wire_per_payload);
             f.wire = (f.sent.new + f.sent.retx) * f.wire_per_payload;
             f.sent_wire += f.wire;
-            f.random_lost = (f.loss.lost(f.wire / f.packet) * f.packet).min(f.wire);
+            f.random_lost = if f.loss.is_none() {
+                0.0
+            } else {
+                (f.loss.lost(f.wire * f.inv_packet) * f.packet).lo(f.wire)
+            };
             if in_window {
-                f.cwnd_integral += f.sender.cc.cwnd().in_segments(self.scenario.flows[i].mss) * dt;
+                f.cwnd_integral += f.sender.cwnd() * f.inv_mss * dt;
             }
         }
         let nflows = self.flows.len();
         for (j, f) in self.flows.iter().enumerate() {
             self.offered_by[j] = f.wire - f.random_lost;
+            let excess = (f.wire - f.clocked * f.wire_per_payload).hi(0.0);
+            self.excess_by[j] = excess.lo(self.offered_by[j]);
         }
         let mut udp_packets = 0.0;
         for (j, u) in self.udp.iter_mut().enumerate() {
@@ -301,6 +351,9 @@ impl<'s> Engine<'s> {
             udp_packets += w / u.packet;
             self.udp_sent[j] = w;
             self.offered_by[nflows + j] = w * (1.0 - self.random_p);
+            // A constant-rate source has no bursts of its own (its on-off switches are
+            // rare next to a step).
+            self.excess_by[nflows + j] = 0.0;
         }
 
         // Random loss first (on arrival), then RED's early drop, then drop-tail overflow.
@@ -308,7 +361,7 @@ impl<'s> Engine<'s> {
         let mut red_drop = 0.0;
         if let Some(red) = &mut self.queue.red {
             let packet = self.flows[0].packet;
-            let idle = (capacity - q_start - offered).max(0.0) / packet;
+            let idle = (capacity - q_start - offered).hi(0.0) / packet;
             red.update(q_start, offered / packet, if q_start <= 0.0 { idle } else { 0.0 });
             red_drop = red.drop_fraction();
         }
@@ -317,17 +370,19 @@ impl<'s> Engine<'s> {
         let q_end = self.queue.q;
         let d0 = self.queue.service.drain_time(t0, q_start);
         let d1 = self.queue.service.drain_time(now, q_end);
-        self.attribute_drops(1.0 - keep);
+        self.attribute_drops(red_drop, (1.0 - red_drop) * (1.0 - served.accepted));
 
         let mut dropped_packets = 0.0;
         let mut arrived_packets = udp_packets;
+        let inv_dt = 1.0 / dt;
         for (j, f) in self.flows.iter_mut().enumerate() {
             if f.wire <= 0.0 {
                 continue;
             }
-            let queue_dropped = (self.drops_by[j] * f.packet).min(self.offered_by[j]);
+            let queue_dropped = (self.drops_by[j] * f.packet).lo(self.offered_by[j]);
             let accepted = self.offered_by[j] - queue_dropped;
-            let share = accepted / f.wire;
+            // Most steps lose nothing (and x / x is exactly 1): no division then.
+            let share = if accepted >= f.wire { 1.0 } else { accepted / f.wire };
             let batch = Batch {
                 acked_new: f.sent.new * share,
                 acked_retx: f.sent.retx * share,
@@ -336,15 +391,15 @@ impl<'s> Engine<'s> {
             };
             // A FIFO serves the step's arrivals in order: the first byte leaves after d0,
             // the last after dt + d1; the ACKs follow one fixed RTT later.
-            let x0 = k as f64 + (f.fixed_rtt + d0) / dt;
-            let x1 = k as f64 + 1.0 + (f.fixed_rtt + d1) / dt;
+            let x0 = k as f64 + (f.fixed_rtt + d0) * inv_dt;
+            let x1 = k as f64 + 1.0 + (f.fixed_rtt + d1) * inv_dt;
             f.line.spread(Span { x0, x1, d0, d1 }, batch, f.sender.sent_total, k + 1);
-            dropped_packets += (f.wire - accepted) / f.packet;
-            arrived_packets += f.wire / f.packet;
+            dropped_packets += (f.wire - accepted) * f.inv_packet;
+            arrived_packets += f.wire * f.inv_packet;
         }
         for (j, u) in self.udp.iter().enumerate() {
             let offered = self.offered_by[nflows + j];
-            let queue_dropped = (self.drops_by[nflows + j] * u.packet).min(offered);
+            let queue_dropped = (self.drops_by[nflows + j] * u.packet).lo(offered);
             dropped_packets += (self.udp_sent[j] - offered + queue_dropped) / u.packet;
         }
         self.last_loss = 1.0 - keep;
@@ -373,25 +428,59 @@ impl<'s> Engine<'s> {
         Ok(())
     }
 
-    /// Turns the fluid's queue drops (a fraction `lost` of every source's offered bytes)
-    /// into whole packets of chosen sources, as a packet queue drops whole packets of
-    /// whichever flow's packets arrive when it is full. Without this every flow would lose
-    /// a sliver of a packet in the same step and all would halve together; with it a flow
-    /// gets loss indications at the rate (its packet rate) x (drop probability), the Poisson
-    /// loss process of the MGT model (reference §3.9), and seeds decide which flows lose.
+    /// Turns the fluid's queue drops into whole packets of chosen sources, as a packet
+    /// queue drops whole packets of whichever flow's packets arrive when it is full.
+    /// Without this every flow would lose a sliver of a packet in the same step and all
+    /// would halve together; with it a flow gets loss indications at the rate (its packet
+    /// rate) x (drop probability), the Poisson loss process of the MGT model (reference
+    /// §3.9), and seeds decide which flows lose.
+    ///
+    /// `red` is the fraction of every source's offer RED drops early: at random, so in
+    /// proportion to the offer. `overflow` is the fraction of the total offer drop-tail
+    /// drops, and it falls on the sources' excess first. A full FIFO frees one place per
+    /// departure; an ACK-clocked flow sends one packet per packet that left, so its clocked
+    /// packets arrive spaced like the departures and find the places freed, while what it
+    /// sends beyond them (the extra segment of additive increase, slow start's second
+    /// segment per ACK, a burst when recovery ends) arrives back to back with them and
+    /// finds the queue full. So each flow that grows loses a packet in each overflow, as
+    /// in a packet queue, where drop-tail is known to synchronise Reno flows; only an
+    /// overflow larger than all the excess reaches the clocked packets, in proportion.
     ///
     /// The expected packets, plus the remainder carried from earlier steps, are rounded
     /// down to n; n is shared in proportion to the expectations, whole parts first, and
     /// the fractional parts by systematic sampling (one uniform draw: a source with
     /// fraction f gets one more with probability f), so a step costs O(sources) whatever
     /// the number of drops.
-    fn attribute_drops(&mut self, lost: f64) {
+    fn attribute_drops(&mut self, red: f64, overflow: f64) {
+        if red <= 0.0 && overflow <= 0.0 {
+            // Nothing dropped this step (most steps): nothing to hand out or carry.
+            self.drops_by.fill(0.0);
+            return;
+        }
         let packets = |j: usize| {
-            if j < self.flows.len() { self.flows[j].packet } else { self.udp[j - self.flows.len()].packet }
+            if j < self.flows.len() {
+                self.flows[j].inv_packet
+            } else {
+                1.0 / self.udp[j - self.flows.len()].packet
+            }
         };
+        // Overflow in wire bytes, and the excess that survived RED.
+        let offered: f64 = self.offered_by.iter().sum();
+        let overflow_bytes = overflow * offered;
+        let excess: f64 = self.excess_by.iter().sum::<f64>() * (1.0 - red);
+        let from_excess = overflow_bytes.lo(excess);
+        let rest_share = if offered * (1.0 - red) - excess > 0.0 {
+            (overflow_bytes - from_excess) / (offered * (1.0 - red) - excess)
+        } else {
+            0.0
+        };
+        let excess_share = if excess > 0.0 { from_excess / excess } else { 0.0 };
         let mut expected = 0.0;
         for j in 0..self.offered_by.len() {
-            self.drops_by[j] = self.offered_by[j] * lost / packets(j);
+            let kept_excess = self.excess_by[j] * (1.0 - red);
+            let kept_rest = self.offered_by[j] * (1.0 - red) - kept_excess;
+            let bytes = self.offered_by[j] * red + kept_excess * excess_share + kept_rest * rest_share;
+            self.drops_by[j] = bytes * packets(j);
             expected += self.drops_by[j];
         }
         self.drop_debt += expected;
@@ -414,14 +503,25 @@ impl<'s> Engine<'s> {
             }
             let wanted = whole + extra;
             // A source cannot lose more than it sent; what it cannot lose stays owed.
-            let most = self.offered_by[j] / packets(j);
-            self.drops_by[j] = wanted.min(most);
-            self.drop_debt += (wanted - self.drops_by[j]).max(0.0);
+            let most = self.offered_by[j] * packets(j);
+            self.drops_by[j] = wanted.lo(most);
+            self.drop_debt += (wanted - self.drops_by[j]).hi(0.0);
         }
     }
 
     /// The report of a finished run.
-    pub fn finish(self) -> Report {
+    pub fn finish(mut self) -> Report {
+        // What instant readers received in the last `half` steps: their senders would have
+        // taken it after the end.
+        for f in self.flows.iter_mut().filter(|f| f.instant_reader) {
+            for step in self.k..self.k + f.half {
+                let acked = f.line.get_mut(step).acked();
+                f.receiver.step(acked, self.dt_s);
+                if step >= f.half && step - f.half >= self.warmup_step {
+                    f.read_in_window += acked;
+                }
+            }
+        }
         let window = self.window_s.max(1e-12);
         let flows: Vec<FlowReport> = self
             .flows

@@ -82,6 +82,11 @@ impl RandomLoss {
         }
     }
 
+    /// No losses ever (the caller can skip [`lost`](Self::lost)).
+    pub fn is_none(&self) -> bool {
+        matches!(self.model, Model::None) && self.owed <= 0.0
+    }
+
     /// Packets lost among `packets` arriving now.
     pub fn lost(&mut self, packets: f64) -> f64 {
         if packets <= 0.0 {

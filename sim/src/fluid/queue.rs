@@ -2,6 +2,7 @@
 //! [0, buffer] (reference §3.9, the q equation of Misra, Gong, Towsley 2000), integrated
 //! over one step at a time, with drop-tail overflow and RED early drops.
 
+use super::FastOrd;
 use crate::scenario::RedParams;
 use crate::trace::{CapacityTrace, OPPORTUNITY_BYTES};
 use cclab_algorithms::Time;
@@ -129,12 +130,12 @@ impl Bottleneck {
         let mut next = self.q + arrivals - capacity;
         let mut overflow = 0.0;
         if next > self.buffer {
-            overflow = (next - self.buffer).min(arrivals);
+            overflow = (next - self.buffer).lo(arrivals);
             next = self.buffer;
         }
-        let next = next.max(0.0);
+        let next = next.hi(0.0);
         let accepted_bytes = arrivals - overflow;
-        let served = (self.q + accepted_bytes - next).max(0.0);
+        let served = (self.q + accepted_bytes - next).hi(0.0);
         self.q = next;
         Served { accepted: if arrivals > 0.0 { accepted_bytes / arrivals } else { 1.0 }, served, overflow }
     }

@@ -6,6 +6,7 @@
 //! and a sized flow still completes only when its retransmissions have arrived.
 
 /// One flow's receiver. Bytes are payload bytes.
+use super::FastOrd;
 #[derive(Debug, Clone)]
 pub(crate) struct Receiver {
     /// RCV.BUFF.
@@ -31,7 +32,7 @@ impl Receiver {
         self.held += arrived;
         self.received += arrived;
         let read = match self.read_rate {
-            Some(rate) => self.held.min(rate * dt),
+            Some(rate) => self.held.lo(rate * dt),
             None => self.held,
         };
         self.held -= read;
@@ -41,7 +42,7 @@ impl Receiver {
 
     /// The advertised window: the free buffer space, never negative.
     pub fn rwnd(&self) -> f64 {
-        (self.buffer - self.held).max(0.0)
+        (self.buffer - self.held).hi(0.0)
     }
 }
 

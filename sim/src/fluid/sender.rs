@@ -23,14 +23,19 @@
 //! when the retransmissions go out at once, later when the window holds them back. So a
 //! flow has at most one congestion event per RTT, as a SACK sender has one per window.
 //!
-//! RTO (RFC 6298 with the flow's floor): RTO = max(min_rto, SRTT + max(G, 4·RTTVAR)),
-//! G = one step, doubled per consecutive expiry up to 120 s (Linux TCP_RTO_MAX). The
+//! RTO (RFC 6298 with the flow's floor where Linux puts it, as the packet engine does):
+//! RTO = SRTT + max(G, 4·RTTVAR, min_rto), G = one step, doubled per consecutive expiry up
+//! to 120 s (Linux TCP_RTO_MAX). Linux keeps RTTVAR ≥ rto_min; flooring only the sum would
+//! give a path whose RTT exceeds 200 ms an RTO of about one SRTT, and the fluid's per-step
+//! samples, smoother than per-packet ones, keep RTTVAR small: every rise of the queue would
+//! fire a spurious timeout. The
 //! timer runs while the pipe is not empty, restarted by every ACK of new data. On expiry
 //! every loss not yet detected is marked lost, the controller's `on_rto` runs and a Loss
 //! episode starts (Linux's Loss state: ACKs are not "in recovery", slow start runs), ended
 //! like a recovery episode with `on_recovery_exit(after_rto)`. Data still on its way is not
 //! marked lost (no spurious retransmissions); it keeps the pipe full until it is ACKed.
 
+use super::FastOrd;
 use super::delay_line::Slot;
 use cclab_algorithms::{
     Ack, Bytes, Congestion, CongestionControl, CongestionKind, Duration, RecoveryExit, Rto, Time,
@@ -103,8 +108,13 @@ pub(crate) struct Sender {
     /// of data sent after its mark (they open the next one).
     holes_old: f64,
     holes_new: f64,
-    /// RFC 6675 §5 (3): the first retransmission of an episode goes out at once, whatever
-    /// the window.
+    /// RFC 6675 §5 (3): the first retransmission of an episode, one segment, goes out at
+    /// once, whatever the window. The fluid may reveal that segment's loss over two steps
+    /// (a step's data comes back spread over the slots it straddles), so this is a budget
+    /// of one MSS spent as the lost bytes are marked, not just what is marked at the
+    /// event: otherwise the last sliver of the lost segment would wait for the pipe to
+    /// drain below the halved window, and the recovery would last half an RTT longer than
+    /// a packet sender's.
     fast_retransmit: f64,
     episode: Option<Episode>,
     /// The largest mark among the slots that came back.
@@ -124,24 +134,35 @@ pub(crate) struct Sender {
     pub rwnd: f64,
     /// The last send was limited by cwnd (Linux `tcp_is_cwnd_limited`).
     cwnd_limited: bool,
+    /// The controller's cwnd and ssthresh (bytes) and pacing rate (wire bytes per second),
+    /// read after each of its events: they change only in its hooks, and a virtual call
+    /// per flow and step for each showed in profiles.
+    cwnd: f64,
+    ssthresh: f64,
+    pacing: Option<f64>,
 }
 
-/// Why a controller's window is unusable.
-pub(crate) fn check_window(cc: &dyn CongestionControl) -> Result<(), String> {
+/// The controller's window in bytes, or why it is unusable.
+pub(crate) fn check_window(cc: &dyn CongestionControl) -> Result<u64, String> {
     let cwnd = cc.cwnd().as_u64();
     if cwnd == 0 {
         Err("cwnd is zero".into())
     } else if cwnd > MAX_WINDOW {
         Err(format!("cwnd is {cwnd} bytes, above 1 TB"))
     } else {
-        Ok(())
+        Ok(cwnd)
     }
 }
 
 impl Sender {
     pub fn new(cc: Box<dyn CongestionControl>, cfg: SenderConfig) -> Sender {
+        let (cwnd, ssthresh) = (cc.cwnd().as_f64(), cc.ssthresh().as_f64());
+        let pacing = cc.pacing_rate().map(|r| r.bytes_per_sec());
         Sender {
             cc,
+            cwnd,
+            ssthresh,
+            pacing,
             mss_f: cfg.mss.as_f64(),
             cfg,
             established: false,
@@ -175,6 +196,20 @@ impl Sender {
         }
     }
 
+    /// Checks the controller's window after one of its hooks ran and caches what the
+    /// sender reads from it.
+    fn refresh(&mut self) -> Result<(), String> {
+        self.cwnd = check_window(self.cc.as_ref())? as f64;
+        self.ssthresh = self.cc.ssthresh().as_f64();
+        self.pacing = self.cc.pacing_rate().map(|r| r.bytes_per_sec());
+        Ok(())
+    }
+
+    /// The controller's congestion window, bytes.
+    pub fn cwnd(&self) -> f64 {
+        self.cwnd
+    }
+
     /// The handshake completed. `rtt` is the SYN's round trip, a valid first sample unless
     /// the SYN was retransmitted (Karn), in which case RFC 6298 (5.7) starts data with a
     /// 3 s RTO.
@@ -203,60 +238,49 @@ impl Sender {
             }
         }
         let srtt = self.srtt.unwrap_or(r);
-        self.rto = (srtt + (4.0 * self.rttvar).max(self.cfg.granularity)).max(self.cfg.min_rto).min(RTO_MAX);
-        self.min_rtt = self.min_rtt.min(r);
+        self.rto = (srtt + (4.0 * self.rttvar).hi(self.cfg.granularity).hi(self.cfg.min_rto)).lo(RTO_MAX);
+        self.min_rtt = self.min_rtt.lo(r);
     }
 
     // Rounded with casts (which saturate, and map NaN and negatives to 0) rather than
-    // f64::round, a library call on baseline x86-64 that showed in profiles.
+    // f64::round, a library call on baseline x86-64 that showed in profiles. Through i64:
+    // x86-64 converts to signed integers in one instruction, to unsigned ones in a
+    // branchy sequence; durations (< 292 years) and byte counts (< 8 EB) fit.
     fn dur(s: f64) -> Duration {
-        Duration::from_nanos((s * 1e9 + 0.5) as u64)
+        Duration::from_nanos(((s * 1e9 + 0.5) as i64).max(0) as u64)
     }
 
     fn bytes(b: f64) -> Bytes {
-        Bytes::new((b + 0.5) as u64)
+        Bytes::new(((b + 0.5) as i64).max(0) as u64)
     }
 
     /// Processes what came back in one step: `slot`, at `now`, with `base` the fixed part
     /// of the RTT (propagation and serialisation), seconds. Returns the RTT sample, if any,
     /// and the acked bytes it covers.
     pub fn on_slot(&mut self, slot: &Slot, now: Time, base: f64) -> Result<Option<(f64, f64)>, String> {
-        if let Some(r) = slot.rwnd {
+        if let Some(r) = slot.rwnd() {
             self.rwnd = r;
         }
-        if !self.established || slot.is_empty() {
+        let acked = slot.acked();
+        let lost = slot.lost();
+        if !self.established || (acked <= 0.0 && lost <= 0.0) {
             return Ok(None);
         }
-        let acked = slot.acked();
         let prior_pipe = self.pipe;
-        self.returned_mark = self.returned_mark.max(slot.mark);
-        self.pipe = (self.pipe - acked).max(0.0);
-        self.acked = (self.acked + acked).min(self.sent_new);
-        self.repair(slot.acked_retx);
-
-        // Losses this slot reveals wait for DupThresh segments of ACKs.
-        let lost = slot.lost();
-        if lost > 0.0 {
-            let before_mark = self.episode.is_some_and(|e| slot.lost_mark <= e.mark);
-            if before_mark {
-                self.pending_old += slot.lost_new;
-            } else {
-                self.pending_new += slot.lost_new;
-            }
-            self.pending_retx += slot.lost_retx;
+        self.returned_mark = self.returned_mark.hi(slot.mark);
+        self.pipe = (self.pipe - acked).hi(0.0);
+        self.acked = (self.acked + acked).lo(self.sent_new);
+        // Nothing lost, nothing pending, no episode, no retransmission acknowledged: the
+        // loss and recovery bookkeeping below would change nothing (most steps).
+        let quiet =
+            slot.lost() <= 0.0 && slot.acked_retx <= 0.0 && self.episode.is_none() && self.pending() <= 0.0;
+        if !quiet {
+            self.track_losses(slot, now, acked, prior_pipe)?;
         }
-        if self.pending() > 0.0 {
-            self.acked_since_loss += acked;
-        }
-
-        self.try_exit(now, prior_pipe)?;
-        if self.pending() > EPS && self.acked_since_loss >= DUP_THRESH * self.mss_f {
-            self.detect(now, prior_pipe)?;
-        }
-
         if acked <= 0.0 {
             return Ok(None);
         }
+
         // RFC 6298 (5.3): an ACK of new data restarts the timer; the backoff collapses.
         self.timer_from = now;
         self.backoff = 0;
@@ -282,9 +306,37 @@ impl Sender {
             ack.in_recovery = self.in_recovery();
             ack.cwnd_limited = self.cwnd_limited;
             self.cc.on_ack(&ack);
-            check_window(self.cc.as_ref())?;
+            self.refresh()?;
         }
         Ok(Some((rtt, acked)))
+    }
+
+    /// The loss and recovery bookkeeping of one slot: retransmissions repair holes, the
+    /// losses it reveals wait for DupThresh segments of ACKs, then an episode may end or
+    /// begin.
+    fn track_losses(&mut self, slot: &Slot, now: Time, acked: f64, prior_pipe: f64) -> Result<(), String> {
+        self.repair(slot.acked_retx);
+        // Losses this slot reveals wait for DupThresh segments of ACKs.
+        let lost = slot.lost();
+        if lost > 0.0 {
+            let before_mark = self.episode.is_some_and(|e| slot.lost_mark <= e.mark);
+            if before_mark {
+                self.pending_old += slot.lost_new;
+            } else {
+                self.pending_new += slot.lost_new;
+            }
+            self.pending_retx += slot.lost_retx;
+        }
+        if self.pending() > 0.0 {
+            self.acked_since_loss += acked;
+        }
+
+        self.try_exit(now, prior_pipe)?;
+        if self.pending() > EPS && self.acked_since_loss >= DUP_THRESH * self.mss_f {
+            self.detect(now, prior_pipe)?;
+        }
+
+        Ok(())
     }
 
     fn pending(&self) -> f64 {
@@ -294,9 +346,9 @@ impl Sender {
     /// Retransmissions ACKed fill the oldest holes first (the retransmission queue is
     /// served in the order losses were marked).
     fn repair(&mut self, bytes: f64) {
-        let old = bytes.min(self.holes_old);
+        let old = bytes.lo(self.holes_old);
         self.holes_old -= old;
-        self.holes_new = (self.holes_new - (bytes - old)).max(0.0);
+        self.holes_new = (self.holes_new - (bytes - old)).hi(0.0);
     }
 
     /// Ends the episode once the ACKs are past its mark and its holes are repaired; holes
@@ -309,8 +361,9 @@ impl Sender {
         let mut ev = RecoveryExit::new(now, Self::bytes(self.pipe), self.cfg.mss);
         ev.after_rto = ep.after_rto;
         self.cc.on_recovery_exit(&ev);
-        check_window(self.cc.as_ref())?;
+        self.refresh()?;
         self.episode = None;
+        self.fast_retransmit = 0.0;
         self.holes_old = 0.0;
         if self.holes_new > EPS {
             let lost = std::mem::take(&mut self.holes_new);
@@ -323,7 +376,7 @@ impl Sender {
     /// Marks the pending losses lost; outside an episode that is a congestion event.
     fn detect(&mut self, now: Time, prior_pipe: f64) -> Result<(), String> {
         let lost = self.pending();
-        self.pipe = (self.pipe - lost).max(0.0);
+        self.pipe = (self.pipe - lost).hi(0.0);
         self.retx_queue += lost;
         if self.episode.is_some() {
             self.holes_old += self.pending_old;
@@ -347,9 +400,9 @@ impl Sender {
         ev.srtt = Self::dur(self.srtt.unwrap_or(0.0));
         ev.min_rtt = Self::dur(if self.min_rtt.is_finite() { self.min_rtt } else { 0.0 });
         self.cc.on_congestion(&ev);
-        check_window(self.cc.as_ref())?;
+        self.refresh()?;
         self.episode = Some(Episode { mark: self.sent_total, after_rto: false });
-        self.fast_retransmit = self.mss_f.min(self.retx_queue);
+        self.fast_retransmit = self.mss_f;
         Ok(())
     }
 
@@ -358,7 +411,7 @@ impl Sender {
         if !self.established || self.pipe <= EPS {
             return Ok(false);
         }
-        let timeout = (self.rto * f64::from(1u32 << self.backoff.min(16))).min(RTO_MAX);
+        let timeout = (self.rto * f64::from(1u32 << self.backoff.min(16))).lo(RTO_MAX);
         if now.since(self.timer_from).as_secs_f64() < timeout {
             return Ok(false);
         }
@@ -367,9 +420,9 @@ impl Sender {
         let mut ev = Rto::new(now, Self::bytes(self.pipe), self.cfg.mss);
         ev.consecutive = self.consecutive_rto;
         self.cc.on_rto(&ev);
-        check_window(self.cc.as_ref())?;
+        self.refresh()?;
         let lost = self.pending();
-        self.pipe = (self.pipe - lost).max(0.0);
+        self.pipe = (self.pipe - lost).hi(0.0);
         self.retx_queue += lost;
         self.holes_old += self.holes_new + self.pending_old + self.pending_new;
         self.holes_new = 0.0;
@@ -392,22 +445,23 @@ impl Sender {
         if !self.established {
             return Sent::default();
         }
-        let cwnd = self.cc.cwnd().as_f64();
-        let window = cwnd.min(self.rwnd);
-        let mut allowance = (window - self.pipe).max(0.0);
+        let cwnd = self.cwnd;
+        let window = cwnd.lo(self.rwnd);
+        let mut allowance = (window - self.pipe).hi(0.0);
         let window_allowance = allowance;
-        if let Some(rate) = self.cc.pacing_rate() {
-            allowance = allowance.min(rate.bytes_per_sec() * dt / wire_per_payload);
+        if let Some(rate) = self.pacing {
+            allowance = allowance.lo(rate * dt / wire_per_payload);
         }
-        let available = self.cfg.size.map_or(f64::INFINITY, |s| (s - self.sent_new).max(0.0));
-        let forced = std::mem::take(&mut self.fast_retransmit).min(self.retx_queue);
-        let retx = (forced + (self.retx_queue - forced).min(allowance)).min(self.retx_queue);
-        let new = (allowance - (retx - forced)).max(0.0).min(available);
+        let available = self.cfg.size.map_or(f64::INFINITY, |s| (s - self.sent_new).hi(0.0));
+        let forced = self.fast_retransmit.lo(self.retx_queue);
+        self.fast_retransmit -= forced;
+        let retx = (forced + (self.retx_queue - forced).lo(allowance)).lo(self.retx_queue);
+        let new = (allowance - (retx - forced)).hi(0.0).lo(available);
         // Linux tcp_is_cwnd_limited: the window, not the receiver or the application,
         // held the sender back; in slow start also while cwnd < 2 x in flight.
         let demand = self.retx_queue + available;
         let after = self.pipe + retx + new;
-        let ssthresh = self.cc.ssthresh().as_f64();
+        let ssthresh = self.ssthresh;
         self.cwnd_limited =
             (cwnd <= self.rwnd && demand > window_allowance + EPS) || (cwnd < ssthresh && cwnd < 2.0 * after);
         if retx + new > 0.0 && self.pipe <= EPS {
