@@ -244,6 +244,26 @@ pub struct Frame {
 /// The height in units of the x label area (tick labels and the title).
 pub const X_AREA: f64 = 30.0;
 
+/// Size of a figure holding one chart under a legend of `legend`.
+pub fn single_size(legend: &[Entry]) -> (u32, u32) {
+    (style::WIDTH, style::HEIGHT + 13 * legend_rows(legend))
+}
+
+/// What every single-chart figure draws first: its title and legend. Returns the area left
+/// for the chart and the frame that fits `y`'s tick labels, for [`chart`].
+pub fn single_frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &[String],
+    legend: &[Entry],
+    y: &Axis,
+) -> Result<(DrawingArea<DB, Shift>, Frame), String> {
+    let area = self::title(root, st, title)?;
+    let area = self::legend(&area, st, legend)?;
+    let y_area = y_area_width(&area, st, &[y])?;
+    Ok((area, Frame { y_area, x_labels: true }))
+}
+
 /// A chart frame over `x` and `y` with its ticks, labels, titles and a light grid.
 pub fn chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,

@@ -2,8 +2,8 @@
 //! curve per value of the series path, or per algorithm without one.
 
 use super::axis::{Axis, pad_range, wants_log};
-use super::chart::{self, Entry, Figure, Frame, Glyph};
-use super::style::{self, HEIGHT, Style, WIDTH};
+use super::chart::{self, Entry, Figure, Glyph};
+use super::style::{self, Style};
 use super::{Ctx, Outcome, facets, series_label, values_in_order};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -117,14 +117,12 @@ fn cdf_axis() -> Axis {
 
 impl Figure for CdfFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
+        chart::single_size(&self.legend)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
-        let area = chart::title(root, st, &self.title)?;
-        let area = chart::legend(&area, st, &self.legend)?;
-        let y_area = chart::y_area_width(&area, st, &[&self.y])?;
-        let c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        let (area, frame) = chart::single_frame(root, st, &self.title, &self.legend, &self.y)?;
+        let c = chart::chart(&area, st, &self.x, &self.y, &frame)?;
         for cu in &self.curves {
             let pts: Vec<(f64, f64)> = steps(&cu.fct).into_iter().map(|(x, y)| (self.x.to(x), y)).collect();
             chart::line(&c, st, &pts, st.line(style::color(cu.index)))?;

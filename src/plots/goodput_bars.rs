@@ -2,8 +2,8 @@
 //! algorithm, with the equal share marked and Jain's index in the title.
 
 use super::axis::{Axis, pad_range};
-use super::chart::{self, Entry, Figure, Frame, Glyph};
-use super::style::{self, HEIGHT, REFERENCE, Style, WIDTH};
+use super::chart::{self, Entry, Figure, Glyph};
+use super::style::{self, REFERENCE, Style};
 use super::{Ctx, Outcome, flows_phrase, seeds_phrase};
 use crate::results::stats::estimate;
 use crate::spec::Metric;
@@ -124,14 +124,12 @@ pub(super) fn build(ctx: &Ctx, point: usize) -> Option<BarsFigure> {
 
 impl Figure for BarsFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
+        chart::single_size(&self.legend)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
-        let area = chart::title(root, st, &self.title)?;
-        let area = chart::legend(&area, st, &self.legend)?;
-        let y_area = chart::y_area_width(&area, st, &[&self.y])?;
-        let mut c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        let (area, frame) = chart::single_frame(root, st, &self.title, &self.legend, &self.y)?;
+        let mut c = chart::chart(&area, st, &self.x, &self.y, &frame)?;
         let half = 0.35;
         c.draw_series(self.bars.iter().filter(|b| b.mean.is_finite()).map(|b| {
             let x = b.flow as f64;

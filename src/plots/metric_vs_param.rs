@@ -2,8 +2,8 @@
 //! interval (Student t, as in summary.csv), one series per value of another swept path.
 
 use super::axis::{self, Axis, numeric, pad_range, param_title, wants_log, with_unit};
-use super::chart::{self, Entry, Figure, Frame, Glyph};
-use super::style::{self, HEIGHT, Style, WIDTH};
+use super::chart::{self, Entry, Figure, Glyph};
+use super::style::{self, Style};
 use super::{Ctx, Outcome, facets, seeds_phrase, series_label, values_in_order};
 use crate::results::stats::estimate;
 use crate::spec::Metric;
@@ -172,14 +172,12 @@ fn bounds(v: &[f64]) -> (f64, f64) {
 
 impl Figure for MetricFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
+        chart::single_size(&self.legend)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
-        let area = chart::title(root, st, &self.title)?;
-        let area = chart::legend(&area, st, &self.legend)?;
-        let y_area = chart::y_area_width(&area, st, &[&self.y])?;
-        let c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        let (area, frame) = chart::single_frame(root, st, &self.title, &self.legend, &self.y)?;
+        let c = chart::chart(&area, st, &self.x, &self.y, &frame)?;
         // Units of dodge in x data: a unit is `scale` pixels of the plotting area.
         let (w, _) = c.plotting_area().dim_in_pixel();
         let per_unit = (self.x.hi - self.x.lo) / w.max(1) as f64 * st.scale;

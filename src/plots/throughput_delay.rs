@@ -4,8 +4,8 @@
 //! seeds as the one-standard-deviation ellipse of the runs.
 
 use super::axis::{Axis, pad_range};
-use super::chart::{self, Entry, Figure, Frame, Glyph};
-use super::style::{self, HEIGHT, Style, WIDTH};
+use super::chart::{self, Entry, Figure, Glyph};
+use super::style::{self, Style};
 use super::{Ctx, Outcome, facets, series_label, values_in_order};
 use crate::spec::Metric;
 use plotters::coord::Shift;
@@ -141,14 +141,12 @@ pub(super) fn build(ctx: &Ctx, series: Option<usize>, points: &[usize], facet: &
 
 impl Figure for PlaneFigure {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT + 13 * chart::legend_rows(&self.legend))
+        chart::single_size(&self.legend)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, st: &Style) -> Result<(), String> {
-        let area = chart::title(root, st, &self.title)?;
-        let area = chart::legend(&area, st, &self.legend)?;
-        let y_area = chart::y_area_width(&area, st, &[&self.y])?;
-        let c = chart::chart(&area, st, &self.x, &self.y, &Frame { y_area, x_labels: true })?;
+        let (area, frame) = chart::single_frame(root, st, &self.title, &self.legend, &self.y)?;
+        let c = chart::chart(&area, st, &self.x, &self.y, &frame)?;
         let to = |p: &(f64, f64)| (self.x.to(p.0), self.y.to(p.1));
         for cl in &self.clouds {
             let color = style::color(cl.index);
