@@ -16,8 +16,8 @@ pub use cclab_algorithms::{BufferSize, Bytes, Duration, Rate, Registry, Time};
 pub use error::SimError;
 pub use report::{FlowReport, FlowSeries, LinkReport, Report, TimeSeries, jain_index};
 pub use scenario::{
-    CrossTraffic, Engine, Flow, Jitter, Link, LossModel, QueueDiscipline, Receiver, Recovery, RedParams,
-    Scenario, UdpSource,
+    CrossTraffic, Engine, Flow, Jitter, Link, LossModel, Pacing, QueueDiscipline, Receiver, Recovery,
+    RedParams, Scenario, UdpSource,
 };
 pub use trace::CapacityTrace;
 

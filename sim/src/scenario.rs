@@ -193,9 +193,54 @@ pub struct Flow {
     /// Lower bound of the retransmission timeout (Linux: 200 ms; RFC 6298: 1 s).
     #[serde(default = "default_min_rto")]
     pub min_rto: Duration,
+    /// Sender pacing; `None` sends each window as the ACK clock releases it (Linux without
+    /// the fq qdisc). A controller's own pacing rate takes precedence.
+    #[serde(default)]
+    pub pacing: Option<Pacing>,
     /// Which group of the spec this flow came from (for per-group results).
     #[serde(default)]
     pub group: usize,
+}
+
+/// Pacing as Linux's fq qdisc applies it to a TCP flow (`tcp_update_pacing_rate`): the
+/// window, max(cwnd, bytes in flight), spread over SRTT / ratio, with `ss_ratio` while
+/// cwnd < ssthresh / 2 and `ca_ratio` after. Linux's ratios are above 1 so that a paced
+/// sender can still catch up with its ACK clock; 1 spreads a window evenly over one RTT, the
+/// smooth sending rate that fluid models assume.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pacing {
+    /// Linux `tcp_pacing_ss_ratio`: 200%.
+    #[serde(default = "default_ss_ratio")]
+    pub ss_ratio: f64,
+    /// Linux `tcp_pacing_ca_ratio`: 120%.
+    #[serde(default = "default_ca_ratio")]
+    pub ca_ratio: f64,
+}
+
+impl Default for Pacing {
+    fn default() -> Pacing {
+        Pacing { ss_ratio: default_ss_ratio(), ca_ratio: default_ca_ratio() }
+    }
+}
+
+impl Pacing {
+    /// The ratio that applies to a window of `cwnd` bytes with threshold `ssthresh`.
+    pub fn ratio(&self, cwnd: f64, ssthresh: f64) -> f64 {
+        if cwnd < ssthresh / 2.0 { self.ss_ratio } else { self.ca_ratio }
+    }
+
+    /// Wire bytes per second for `window` payload bytes per `srtt` seconds.
+    pub fn rate(&self, cwnd: f64, ssthresh: f64, window: f64, srtt: f64, wire_per_payload: f64) -> f64 {
+        self.ratio(cwnd, ssthresh) * window * wire_per_payload / srtt
+    }
+}
+
+fn default_ss_ratio() -> f64 {
+    2.0
+}
+fn default_ca_ratio() -> f64 {
+    1.2
 }
 
 fn default_mss() -> Bytes {
@@ -322,6 +367,7 @@ impl Flow {
             mss: default_mss(),
             initial_window: default_iw(),
             min_rto: default_min_rto(),
+            pacing: None,
             group: 0,
         }
     }
@@ -441,6 +487,13 @@ impl Scenario {
             }
             if f.size == Some(Bytes::ZERO) {
                 return Err(format!("flows[{i}].size must be positive"));
+            }
+            if let Some(p) = f.pacing {
+                for (name, r) in [("ss_ratio", p.ss_ratio), ("ca_ratio", p.ca_ratio)] {
+                    if !(r > 0.0 && r.is_finite()) {
+                        return Err(format!("flows[{i}].pacing.{name} must be positive, got {r}"));
+                    }
+                }
             }
         }
         for (i, CrossTraffic::Udp(u)) in self.cross_traffic.iter().enumerate() {

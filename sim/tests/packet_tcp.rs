@@ -3,7 +3,7 @@
 //! long-run behaviour over a drop-tail bottleneck.
 
 use cclab_sim::packet::{self, Instrument, LogKind, ScriptedDrop, Target};
-use cclab_sim::{BufferSize, Bytes, Duration, Jitter, Rate, Recovery, Registry, Scenario, Time};
+use cclab_sim::{BufferSize, Bytes, Duration, Jitter, Pacing, Rate, Recovery, Registry, Scenario, Time};
 
 const MS: f64 = 1e6; // ns per ms
 
@@ -266,13 +266,13 @@ fn reno_utilization(b: f64) -> f64 {
 
 #[test]
 fn reno_utilization_follows_the_buffer_model() {
-    // b = 0: a literal zero buffer (only the packet in service) drops the second packet of
-    // every two-packet burst Reno sends when cwnd grows, so the fluid limit is approached
-    // with the smallest buffer that absorbs those bursts, 2 packets, on a large BDP:
-    // 100 Mbit/s x 40 ms = 333 packets, b = 0.006, U = 0.754. b = 1: 10 Mbit/s, 1 BDP.
-    // Tolerance: 3 points (reference M1).
-    let cases = [(100, BufferSize::Packets(2), 2.0 * 1500.0 / 500_000.0), (10, BufferSize::Bdp(1.0), 1.0)];
-    for (mbps, buffer, b) in cases {
+    // The model's sawtooth sends cwnd/RTT smoothly. b = 0 is a literal zero buffer (only
+    // the packet in service), so the sender paces each window over one SRTT (pacing ratio
+    // 1): 100 Mbit/s x 40 ms = 333 packets. b = 1: 10 Mbit/s, 1 BDP, unpaced.
+    // Tolerance: 3 points (reference 3.10).
+    let smooth = Pacing { ss_ratio: 2.0, ca_ratio: 1.0 };
+    let cases = [(100, BufferSize::Packets(0), Some(smooth), 0.0), (10, BufferSize::Bdp(1.0), None, 1.0)];
+    for (mbps, buffer, pacing, b) in cases {
         let mut s = Scenario::dumbbell(
             "reno",
             1,
@@ -282,11 +282,30 @@ fn reno_utilization_follows_the_buffer_model() {
             Duration::from_secs(120),
         );
         s.warmup = Duration::from_secs(10);
+        s.flows[0].pacing = pacing;
         let r = cclab_sim::run(&s, &Registry::with_builtins()).unwrap();
         let u = r.link.utilization;
         let model = reno_utilization(b);
         assert!((u - model).abs() <= 0.03, "b = {b}: utilisation {u}, model {model}");
     }
+}
+
+#[test]
+fn an_unpaced_window_on_a_zero_buffer_loses_every_burst() {
+    // Without pacing, each cwnd increase sends two packets back to back; on a zero buffer
+    // the second always finds the link busy, so Reno halves about once per RTT and the
+    // sawtooth of the model never forms. This is why the model's b = 0 needs pacing.
+    let mut s = Scenario::dumbbell(
+        "reno",
+        1,
+        Rate::from_mbps(100),
+        Duration::from_millis(40),
+        BufferSize::Packets(0),
+        Duration::from_secs(60),
+    );
+    s.warmup = Duration::from_secs(10);
+    let r = cclab_sim::run(&s, &Registry::with_builtins()).unwrap();
+    assert!(r.link.utilization < 0.1, "utilisation {}", r.link.utilization);
 }
 
 #[test]

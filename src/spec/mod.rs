@@ -288,6 +288,14 @@ fn check(spec: &Spec, dir: &Path, registry: &Registry) -> Result<Scenario, Issue
         flow.size = group.size;
         flow.recovery = group.recovery;
         flow.delayed_ack = group.delayed_ack;
+        if let Some(p) = group.pacing {
+            for (name, r) in [("ss_ratio", p.ss_ratio), ("ca_ratio", p.ca_ratio)] {
+                if !(r > 0.0 && r.is_finite()) {
+                    return Err(issue(key(&format!("pacing.{name}")), "must be a positive number, e.g. 1.2"));
+                }
+            }
+            flow.pacing = Some(p);
+        }
         flow.group = g;
         if let Some(m) = group.mss {
             if m.is_zero() {

@@ -194,3 +194,20 @@ fn plot_axes_must_be_swept_paths_and_are_located() {
     let e = err(&GOOD.replace("flows[0].rtt: [", "plots.x: ["));
     assert!(e.contains("sweep.plots.x: 'plots.x' cannot be swept"), "{e}");
 }
+
+#[test]
+fn pacing_takes_linux_defaults_and_refuses_bad_ratios() {
+    let paced = |p: &str| GOOD.replace("    count: 2", &format!("    count: 2\n    pacing: {p}"));
+    let e = parse_str(&paced("{}")).unwrap();
+    assert_eq!(
+        e.points[0].scenario.flows[0].pacing,
+        Some(cclab_sim::Pacing { ss_ratio: 2.0, ca_ratio: 1.2 })
+    );
+    let e = parse_str(&paced("{ca_ratio: 1}")).unwrap();
+    assert_eq!(e.points[0].scenario.flows[1].pacing.unwrap().ca_ratio, 1.0);
+    let e = err(&paced("{ca_ratio: -1}"));
+    assert!(e.starts_with("spec.yaml:"), "{e}");
+    assert!(e.contains("flows[0].pacing.ca_ratio: must be a positive number"), "{e}");
+    let e = err(&paced("{ratio: 1}"));
+    assert!(e.contains("flows[0].pacing.ratio: unknown key 'ratio'"), "{e}");
+}

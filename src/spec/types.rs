@@ -220,6 +220,9 @@ pub struct FlowGroup {
     pub initial_window: Option<u32>,
     #[serde(default)]
     pub min_rto: Option<Duration>,
+    /// TCP pacing (Linux fq): `{}` for Linux's ratios, or `{ss_ratio: 2, ca_ratio: 1}`.
+    #[serde(default)]
+    pub pacing: Option<cclab_sim::Pacing>,
 }
 
 fn one() -> u64 {

@@ -185,6 +185,7 @@ impl<'s> Engine<'s> {
                     min_rto: f.min_rto.as_secs_f64(),
                     granularity: dt_s,
                     rwnd: f.receiver.buffer.as_f64(),
+                    pacing: f.pacing,
                 },
             );
             let horizon = ((fixed_rtt + max_queue_delay) / dt_s).ceil() as usize + 2;

@@ -37,6 +37,7 @@
 
 use super::FastOrd;
 use super::delay_line::Slot;
+use crate::scenario::Pacing;
 use cclab_algorithms::{
     Ack, Bytes, Congestion, CongestionControl, CongestionKind, Duration, RecoveryExit, Rto, Time,
 };
@@ -69,6 +70,8 @@ pub(crate) struct SenderConfig {
     pub granularity: f64,
     /// Initial advertised window (the receive buffer), bytes.
     pub rwnd: f64,
+    /// TCP pacing from cwnd and SRTT, when the controller has no pacing rate of its own.
+    pub pacing: Option<Pacing>,
 }
 
 /// What one step's send did, payload bytes.
@@ -449,7 +452,11 @@ impl Sender {
         let window = cwnd.lo(self.rwnd);
         let mut allowance = (window - self.pipe).hi(0.0);
         let window_allowance = allowance;
-        if let Some(rate) = self.pacing {
+        let tcp_pacing = || {
+            let (p, srtt) = (self.cfg.pacing?, self.srtt?);
+            Some(p.rate(cwnd, self.ssthresh, cwnd.hi(self.pipe), srtt, wire_per_payload))
+        };
+        if let Some(rate) = self.pacing.or_else(tcp_pacing) {
             allowance = allowance.lo(rate * dt / wire_per_payload);
         }
         let available = self.cfg.size.map_or(f64::INFINITY, |s| (s - self.sent_new).hi(0.0));

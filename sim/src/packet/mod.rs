@@ -225,6 +225,7 @@ impl<'a> Engine<'a> {
                     min_rto: ns(f.min_rto),
                     start,
                     log: instrument.log,
+                    pacing: f.pacing,
                 },
                 cc,
                 window,

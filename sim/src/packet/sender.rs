@@ -49,7 +49,7 @@ use super::metrics::FlowMetrics;
 use super::packet::{AckKind, AckSeg, HEADER, SegKind, Segment};
 use super::rto::{MAX_RTO, RtoEstimator};
 use super::scoreboard::{DUP_THRESH, DivMss, Scoreboard};
-use crate::scenario::Recovery;
+use crate::scenario::{Pacing, Recovery};
 use cclab_algorithms::{
     Ack, Bytes, Congestion, CongestionControl, CongestionKind, Duration, RecoveryExit, Rto, Time,
 };
@@ -68,6 +68,8 @@ pub(crate) struct SenderConfig {
     pub start: u64,
     /// Record a per-event log (tests).
     pub log: bool,
+    /// TCP pacing from cwnd and SRTT, when the controller has no pacing rate of its own.
+    pub pacing: Option<Pacing>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +138,9 @@ pub(crate) struct Sender {
     pub cwnd: u64,
     ssthresh: u64,
     /// Pacing rate, bit/s.
+    /// The pacing rate in force, bits per second: the controller's, or else TCP pacing's.
     pacing: Option<u64>,
+    cc_pacing: Option<u64>,
     state: State,
     /// SND.UNA, SND.NXT: bytes relative to the first data byte.
     snd_una: u64,
@@ -204,6 +208,7 @@ impl Sender {
             cwnd,
             ssthresh,
             pacing: None,
+            cc_pacing: None,
             state: State::Idle,
             snd_una: 0,
             snd_nxt: 0,
@@ -308,8 +313,26 @@ impl Sender {
             self.cwnd = c;
         }
         self.ssthresh = self.cc.ssthresh().as_u64();
-        self.pacing = self.cc.pacing_rate().map(|r| r.as_bps()).filter(|&r| r > 0);
+        self.cc_pacing = self.cc.pacing_rate().map(|r| r.as_bps()).filter(|&r| r > 0);
         Ok(())
+    }
+
+    /// The pacing rate for the next sends: the controller's, or Linux-style TCP pacing from
+    /// the current window and SRTT (none before the first RTT sample).
+    fn pacing_rate(&self) -> Option<u64> {
+        if self.cc_pacing.is_some() {
+            return self.cc_pacing;
+        }
+        let p = self.cfg.pacing?;
+        if self.rto.srtt == 0 {
+            return None;
+        }
+        let mss = self.cfg.mss as f64;
+        let window = self.cwnd.max(self.in_flight()) as f64;
+        let wire_per_payload = (mss + HEADER as f64) / mss;
+        let srtt = self.rto.srtt as f64 * 1e-9;
+        let bytes_per_sec = p.rate(self.cwnd as f64, self.ssthresh as f64, window, srtt, wire_per_payload);
+        Some(((bytes_per_sec * 8.0) as u64).max(1))
     }
 
     /// Linux `tcp_is_cwnd_limited`: in slow start, growth is earned while cwnd < 2 x the
@@ -716,6 +739,7 @@ impl Sender {
         let recovering = self.loss_state || (self.fast_recovery && self.sack());
         // Sending changes neither cwnd nor the recovery state: the window is fixed here.
         let wnd = self.send_window();
+        self.pacing = self.pacing_rate();
         let mut rwnd_blocked = false;
         let mut sent_new = false;
         loop {
