@@ -81,7 +81,7 @@ pub fn validate(args: &ValidateArgs, registry: &Registry) -> ExitCode {
     };
     let wall = started.elapsed().as_secs_f64();
     print!("{}", table::text(&rows));
-    let (pass, fail, other) = table::tally(&rows);
+    let tally = table::tally(&rows);
     let engine = format!("{:?}", args.engine).to_lowercase();
     let heading = format!(
         "`cclab validate --engine {engine}{}` (cclab {}), {}",
@@ -96,6 +96,11 @@ pub fn validate(args: &ValidateArgs, registry: &Registry) -> ExitCode {
             return ExitCode::from(super::run::EXIT_BAD_INPUT);
         }
     }
-    println!("validation: {pass} checks passed, {fail} failed, {other} not counted, in {wall:.0} s");
-    if fail > 0 { ExitCode::from(EXIT_CHECK_FAILED) } else { ExitCode::SUCCESS }
+    println!("validation: {}, in {wall:.0} s", tally.summary());
+    if tally.known > 0 {
+        println!(
+            "known deviations are open questions listed in docs/validation.md; they do not set the exit code"
+        );
+    }
+    if tally.fail > 0 { ExitCode::from(EXIT_CHECK_FAILED) } else { ExitCode::SUCCESS }
 }

@@ -209,19 +209,42 @@ fn join(parts: &[&str]) -> String {
 }
 
 fn mathis_periodic(d: &CaseData) -> Vec<Check> {
-    let mut rows = mathis(d, 0.07, "");
-    for r in &mut rows {
-        if !r.target.passes(r.measured.mean) {
-            r.note = join(&[
-                r.note.as_str(),
-                "the cwnd is halved in bytes, so after an odd W it holds a half segment the sender \
-                 cannot use and byte-counted growth needs ceil(cwnd) ACKs per segment; with the \
-                 recovery round (no growth) the cycle is about W/2 + 1.5 rounds, not W/2: send rate \
-                 x RTT is 10.3 pkts, below even the idealised per-RTT model's 11.5",
-            ]);
-        }
+    let mut rows = Vec::new();
+    for (i, mathis_row) in points(d).zip(mathis(d, 0.07, "")) {
+        let p = loss_p(scenario(d, i));
+        rows.push(mathis_row);
+        // The same runs against Reno round by round with the fast-recovery round the
+        // sawtooth model leaves out: what a real TCP can be held to at small windows.
+        let (measured, failed) = d.over_seeds(i, |r| flow0(r, "mean_cwnd_pkts"));
+        rows.push(Check {
+            check: format!("p = {}, mean cwnd vs per-round Reno with its recovery round", sci(p)),
+            target: Target::Relative {
+                model: analytic::reno_per_round_avg_window(p, true),
+                below: 0.07,
+                above: 0.07,
+            },
+            fmt: Fmt::new(1, "pkts"),
+            measured,
+            note: failed,
+            not_meant: None,
+        });
     }
     rows
+}
+
+/// Documented, open deviations from the issue's tolerances: (case id, check, reason).
+/// Both engines; a listed check that passes is an ordinary pass.
+const KNOWN: &[(&str, &str, &str)] = &[(
+    "mathis-periodic",
+    "p = 1e-2, mean cwnd",
+    "Mathis's sawtooth grows for W/2 rounds per loss; a real TCP (RFC 6675 and Linux alike) \
+     also spends one round in recovery at W/2 without growth, which at W ≈ 12 costs about 10% \
+     (the per-round row below: 11.0 pkts); the ±7% asked for at p = 1e-2 awaits a decision",
+)];
+
+/// The reason a check is a known deviation, if it is one.
+pub fn known_deviation(case: &str, check: &str) -> Option<&'static str> {
+    KNOWN.iter().find(|(c, k, _)| *c == case && *k == check).map(|(_, _, why)| *why)
 }
 
 fn mathis_random(d: &CaseData) -> Vec<Check> {

@@ -101,6 +101,7 @@ pub fn run_case(
     Ok((case.evaluate)(&data)
         .into_iter()
         .map(|c| Row {
+            known: cases::known_deviation(case.id, &c.check).map(str::to_string),
             case: case.title.to_string(),
             check: c.check,
             engine,
@@ -131,11 +132,10 @@ pub fn write(dir: &Path, rows: &[Row], heading: &str) -> std::io::Result<(PathBu
     let csv = dir.join("validation.csv");
     let md = dir.join("validation.md");
     std::fs::write(&csv, table::csv(rows))?;
-    let (pass, fail, other) = table::tally(rows);
     let text = format!(
-        "{heading}\n\n{}\n{pass} passed, {fail} failed, {other} not counted \
-         (in parentheses: the engine is not meant for that check).\n",
-        table::markdown(rows)
+        "{heading}\n\n{}\n{} (in parentheses: the engine is not meant for that check).\n",
+        table::markdown(rows),
+        table::tally(rows).summary()
     );
     std::fs::write(&md, text)?;
     Ok((csv, md))

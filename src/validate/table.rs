@@ -137,6 +137,10 @@ pub struct Row {
     pub not_meant: Option<String>,
     /// Explanation shown with the row (failed runs, diagnosis of a failure).
     pub note: String,
+    /// `Some(reason)` for a documented, open deviation from the tolerance: a
+    /// failure is shown as such but does not fail the command, so CI stops only on new
+    /// failures (docs/validation.md, "Known deviations").
+    pub known: Option<String>,
 }
 
 /// A row's verdict.
@@ -144,6 +148,8 @@ pub struct Row {
 pub enum Verdict {
     Pass,
     Fail,
+    /// A documented open deviation that still fails: shown, counted apart.
+    KnownFail,
     /// The engine is not meant for this check: shown, not counted.
     NotCounted {
         pass: bool,
@@ -155,6 +161,7 @@ impl Verdict {
         match self {
             Verdict::Pass => "pass",
             Verdict::Fail => "FAIL",
+            Verdict::KnownFail => "FAIL (known)",
             Verdict::NotCounted { pass: true } => "(pass)",
             Verdict::NotCounted { pass: false } => "(fail)",
         }
@@ -171,6 +178,7 @@ impl Row {
         match (&self.not_meant, pass) {
             (Some(_), pass) => Verdict::NotCounted { pass },
             (None, true) => Verdict::Pass,
+            (None, false) if self.known.is_some() => Verdict::KnownFail,
             (None, false) => Verdict::Fail,
         }
     }
@@ -242,11 +250,18 @@ pub const COLUMNS: [&str; 9] =
     ["case", "check", "engine", "model", "cclab (mean ± 95% CI)", "error", "tolerance", "result", "note"];
 
 fn cells(r: &Row) -> [String; 9] {
-    let note = match (&r.not_meant, r.note.is_empty()) {
+    let mut note = match (&r.not_meant, r.note.is_empty()) {
         (Some(why), true) => format!("not counted: {why}"),
         (Some(why), false) => format!("not counted: {why}; {}", r.note),
         (None, _) => r.note.clone(),
     };
+    if let (Some(why), Verdict::KnownFail) = (&r.known, r.verdict()) {
+        note = if note.is_empty() {
+            format!("known deviation: {why}")
+        } else {
+            format!("known deviation: {why}; {note}")
+        };
+    }
     [
         r.case.clone(),
         r.check.clone(),
@@ -260,14 +275,35 @@ fn cells(r: &Row) -> [String; 9] {
     ]
 }
 
-/// Counts of counted passes and failures, and rows not counted.
-pub fn tally(rows: &[Row]) -> (usize, usize, usize) {
-    let mut t = (0, 0, 0);
+/// How many rows got each verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    pub known: usize,
+    pub not_counted: usize,
+}
+
+impl Tally {
+    /// The summary line's counts ("90 passed, 0 failed, 2 known deviations, 18 not counted").
+    pub fn summary(&self) -> String {
+        let known = match self.known {
+            0 => String::new(),
+            1 => ", 1 known deviation".into(),
+            k => format!(", {k} known deviations"),
+        };
+        format!("{} passed, {} failed{known}, {} not counted", self.pass, self.fail, self.not_counted)
+    }
+}
+
+pub fn tally(rows: &[Row]) -> Tally {
+    let mut t = Tally::default();
     for r in rows {
         match r.verdict() {
-            Verdict::Pass => t.0 += 1,
-            Verdict::Fail => t.1 += 1,
-            Verdict::NotCounted { .. } => t.2 += 1,
+            Verdict::Pass => t.pass += 1,
+            Verdict::Fail => t.fail += 1,
+            Verdict::KnownFail => t.known += 1,
+            Verdict::NotCounted { .. } => t.not_counted += 1,
         }
     }
     t
@@ -315,8 +351,10 @@ pub fn markdown(rows: &[Row]) -> String {
     for r in rows {
         let c = cells(r);
         let mut line: Vec<String> = c.iter().map(|s| md_escape(s)).collect();
-        if r.verdict() == Verdict::Fail {
-            line[7] = "**FAIL**".into();
+        match r.verdict() {
+            Verdict::Fail => line[7] = "**FAIL**".into(),
+            Verdict::KnownFail => line[7] = "**FAIL** (known)".into(),
+            _ => {}
         }
         let _ = writeln!(out, "| {} |", line.join(" | "));
     }
@@ -395,6 +433,7 @@ mod tests {
             measured: estimate(xs),
             not_meant: None,
             note: String::new(),
+            known: None,
         }
     }
 
@@ -432,7 +471,27 @@ mod tests {
         r.not_meant = Some("the fluid engine has no packet times".into());
         assert_eq!(r.verdict(), Verdict::NotCounted { pass: false });
         let ok = row(t, &[101.0, 103.0]);
-        assert_eq!(tally(&[r, ok]), (1, 0, 1));
+        assert_eq!(tally(&[r, ok]), Tally { pass: 1, fail: 0, known: 0, not_counted: 1 });
+    }
+
+    #[test]
+    fn a_known_deviation_is_shown_as_a_failure_but_counted_apart() {
+        // -12% against ±7%: a failure whether or not it is known; known, it is labelled so,
+        // explained, and tallied apart. Inside the band it is a plain pass.
+        let t = Target::Relative { model: 100.0, below: 0.07, above: 0.07 };
+        let mut r = row(t, &[88.0]);
+        r.known = Some("the model omits the recovery round".into());
+        assert_eq!(r.verdict(), Verdict::KnownFail);
+        let text = text(std::slice::from_ref(&r));
+        assert!(text.contains("FAIL (known) [1]"), "{text}");
+        assert!(text.contains("[1] known deviation: the model omits the recovery round"), "{text}");
+        assert!(markdown(std::slice::from_ref(&r)).contains("**FAIL** (known)"));
+        let mut fixed = r.clone();
+        fixed.measured = estimate(&[99.0]);
+        assert_eq!(fixed.verdict(), Verdict::Pass);
+        let t = tally(&[r, fixed]);
+        assert_eq!(t, Tally { pass: 1, fail: 0, known: 1, not_counted: 0 });
+        assert_eq!(t.summary(), "1 passed, 0 failed, 1 known deviation, 0 not counted");
     }
 
     #[test]
