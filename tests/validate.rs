@@ -41,7 +41,7 @@ fn two_cheap_cases_pass_and_write_their_table() {
     assert!(o.status.success(), "{}", text(&o));
     let out = text(&o);
     // Case 9: 7 transfer sizes; case 10: utilisation and goodput. Every row passes.
-    assert!(out.contains("validation: 9 checks passed, 0 failed, 0 not counted"), "{out}");
+    assert!(out.contains("validation: 9 passed, 0 failed, 0 not counted"), "{out}");
     // 100 segments from IW 10 take 4 rounds: 450.3964 ms on 1 Gbit/s, 100 ms (reference §3.11).
     assert!(out.contains("100 segments, 4 rounds") && out.contains("450.3964 ms"), "{out}");
     let csv = std::fs::read_to_string(dir.join("results/validate/validation.csv")).unwrap();
@@ -53,7 +53,7 @@ fn two_cheap_cases_pass_and_write_their_table() {
     let runs = dir.join("results/validate/packet/mahimahi/runs.csv");
     let before = std::fs::read(&runs).unwrap();
     let o = cclab(&args, &dir);
-    assert!(o.status.success() && text(&o).contains("9 checks passed"), "{}", text(&o));
+    assert!(o.status.success() && text(&o).contains("9 passed, 0 failed"), "{}", text(&o));
     assert_eq!(std::fs::read(&runs).unwrap(), before);
 }
 
@@ -83,4 +83,18 @@ fn a_missing_battery_is_bad_input() {
     let o = cclab(&["validate", "--quick"], &dir);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("hint: run it from the repository's root"), "{}", text(&o));
+}
+
+#[test]
+fn a_known_deviation_is_shown_but_does_not_fail_the_command() {
+    // Case 1a at p = 1e-2: Mathis's sawtooth leaves out the fast-recovery round, -13.7%
+    // against ±7% (docs/validation.md, "Known deviations"); its per-round companion passes.
+    let dir = tmp("known");
+    let specs = battery();
+    let args = ["validate", "--case", "mathis-periodic", "--specs", specs.to_str().unwrap(), "--out", "v"];
+    let o = cclab(&args, &dir);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("FAIL (known)") && out.contains("known deviation: Mathis's sawtooth"), "{out}");
+    assert!(out.contains("validation: 5 passed, 0 failed, 1 known deviation, 0 not counted"), "{out}");
 }
