@@ -49,7 +49,7 @@ fn the_quick_grid_keeps_every_case_and_the_fluid_engine_matches_most_of_them() {
     // 27 of the 30 pass (measured at this commit). The three that do not: a single
     // Westwood+ flow at 0.25 BDP (its recovery-exit burst overflows the buffer, a spiral
     // whose length differs), 4 Vegas flows at 4 BDP (the equilibrium depends on history)
-    // and 4 BIC flows at 4 BDP (the smallest flow's share, -17 % over 4 seeds of 40 s;
+    // and 4 BIC flows at 4 BDP (the smallest flow's share, -18 % over 4 seeds of 40 s;
     // the full grid's 10 seeds of 100 s pass). The table is deterministic: same seeds,
     // same rows.
     assert!(c.passed() >= 27, "{} of 30 pass:\n{}", c.passed(), c.table());

@@ -19,6 +19,9 @@ pub struct Check {
     pub note: String,
     /// Set when this check is shown for information only, whatever the engine.
     pub not_meant: Option<String>,
+    /// Set when the fluid engine is not meant for this check (the packet engine's row
+    /// still counts).
+    pub not_for_fluid: Option<String>,
 }
 
 /// A case of the battery.
@@ -199,6 +202,7 @@ fn mathis(d: &CaseData, tol: f64, note: &str) -> Vec<Check> {
                 measured,
                 note: join(&[failed.as_str(), note]),
                 not_meant: None,
+                not_for_fluid: None,
             }
         })
         .collect()
@@ -227,6 +231,7 @@ fn mathis_periodic(d: &CaseData) -> Vec<Check> {
             measured,
             note: failed,
             not_meant: None,
+            not_for_fluid: None,
         });
     }
     rows
@@ -326,6 +331,7 @@ fn pftk(d: &CaseData) -> Vec<Check> {
                 measured,
                 note,
                 not_meant: None,
+                not_for_fluid: None,
             }
         })
         .collect();
@@ -347,6 +353,7 @@ fn pftk(d: &CaseData) -> Vec<Check> {
                 measured: estimate(&ratios),
                 note: String::new(),
                 not_meant: None,
+                not_for_fluid: None,
             });
         }
     }
@@ -375,6 +382,7 @@ fn cubic_average_window(d: &CaseData) -> Vec<Check> {
                 measured,
                 note: failed,
                 not_meant: None,
+                not_for_fluid: None,
             }
         })
         .collect()
@@ -406,6 +414,7 @@ fn reno_utilisation(d: &CaseData) -> Vec<Check> {
                 measured,
                 note,
                 not_meant: None,
+                not_for_fluid: None,
             }
         })
         .collect()
@@ -432,6 +441,7 @@ fn vegas_queue(d: &CaseData) -> Vec<Check> {
             measured,
             note: failed,
             not_meant: None,
+            not_for_fluid: None,
         });
         let (loss, failed) = d.over_seeds(i, |r| r.metric("loss_rate"));
         rows.push(Check {
@@ -441,6 +451,7 @@ fn vegas_queue(d: &CaseData) -> Vec<Check> {
             measured: loss,
             note: failed,
             not_meant: None,
+            not_for_fluid: None,
         });
     }
     rows
@@ -465,6 +476,7 @@ fn westwood_bwe(d: &CaseData) -> Vec<Check> {
                 measured,
                 note: failed,
                 not_meant: None,
+                not_for_fluid: None,
             }
         })
         .collect()
@@ -485,6 +497,7 @@ fn jain_rows(d: &CaseData, label: impl Fn(&Scenario) -> (String, Option<String>)
                 measured,
                 note: failed,
                 not_meant,
+                not_for_fluid: None,
             }
         })
         .collect()
@@ -578,7 +591,21 @@ fn rtt_unfairness(d: &CaseData) -> Vec<Check> {
                 ),
             ]);
         }
-        rows.push(Check { check, target, fmt: Fmt::new(2, ""), measured, note, not_meant });
+        // Measured with the packet engine on this row's scenario (6 seeds per value of the
+        // scenario's per-packet send jitter): at base RTTs of exactly 1:2 the exponent is set
+        // by packet phase. CUBIC keeps whatever window ratio the few overflows that hit only
+        // one of the two synchronised flows leave behind, and which flow escapes depends on
+        // sub-millisecond timing. The ratio-4 row hardly moves (1.20, 1.08, 1.01 at 0.12, 0.5,
+        // 1.2 ms) and is counted for both engines.
+        let not_for_fluid = (alg != "reno" && (ratio - 2.0).abs() < 1e-9).then(|| {
+            "a phase effect: with base RTTs of 1:2 the packet engine's exponent follows its \
+             per-packet send jitter (6 seeds each): 8.25 with none, 1.34 with one packet time \
+             (0.12 ms, the default), 0.75 (0.21 to 1.49) with 0.24 ms, 0.34 with 0.5 ms, 0.17 \
+             with 1.2 ms; the fluid engine has no packet timing and draws which flow an overflow \
+             hits anew in every step of up to 1 ms"
+                .to_string()
+        });
+        rows.push(Check { check, target, fmt: Fmt::new(2, ""), measured, note, not_meant, not_for_fluid });
     }
     rows
 }
@@ -606,6 +633,7 @@ fn slow_start_fct(d: &CaseData) -> Vec<Check> {
                 measured,
                 note: failed,
                 not_meant: None,
+                not_for_fluid: None,
             }
         })
         .collect()
@@ -631,6 +659,7 @@ fn mahimahi(d: &CaseData) -> Vec<Check> {
             measured: util,
             note: failed.clone(),
             not_meant: None,
+            not_for_fluid: None,
         });
         // Every opportunity carries one full segment: MSS payload bytes each.
         let payload = opportunities * f.mss.as_f64() * 8.0 / window_s / 1e6;
@@ -643,6 +672,7 @@ fn mahimahi(d: &CaseData) -> Vec<Check> {
             measured: goodput,
             note: failed,
             not_meant: None,
+            not_for_fluid: None,
         });
     }
     rows
@@ -681,6 +711,7 @@ fn mgt_red(d: &CaseData) -> Vec<Check> {
             measured: queue,
             note: failed.clone(),
             not_meant: None,
+            not_for_fluid: None,
         });
         let (w, _) = d.over_seeds(i, |r| {
             r.flows.iter().map(|f| f.get("mean_cwnd_pkts")).sum::<f64>() / r.flows.len().max(1) as f64
@@ -692,6 +723,7 @@ fn mgt_red(d: &CaseData) -> Vec<Check> {
             measured: w,
             note: failed,
             not_meant: None,
+            not_for_fluid: None,
         });
     }
     rows

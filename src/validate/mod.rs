@@ -100,16 +100,22 @@ pub fn run_case(
     };
     Ok((case.evaluate)(&data)
         .into_iter()
-        .map(|c| Row {
-            known: cases::known_deviation(case.id, &c.check).map(str::to_string),
-            case: case.title.to_string(),
-            check: c.check,
-            engine,
-            target: c.target,
-            fmt: c.fmt,
-            measured: c.measured,
-            not_meant: not_for_engine.clone().or(c.not_meant),
-            note: c.note,
+        .map(|c| {
+            let not_for_fluid = match engine {
+                Engine::Fluid => c.not_for_fluid.map(|why| format!("fluid engine: {why}")),
+                Engine::Packet => None,
+            };
+            Row {
+                known: cases::known_deviation(case.id, &c.check).map(str::to_string),
+                case: case.title.to_string(),
+                check: c.check,
+                engine,
+                target: c.target,
+                fmt: c.fmt,
+                measured: c.measured,
+                not_meant: not_for_engine.clone().or(not_for_fluid).or(c.not_meant),
+                note: c.note,
+            }
         })
         .collect())
 }

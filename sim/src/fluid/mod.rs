@@ -35,7 +35,9 @@
 //!    opportunity in the step. The queue's drops (overflow and RED, whose early drops hit
 //!    offers in proportion) are then handed out as whole packets: the expected packets,
 //!    with a remainder carried between steps, go to sources drawn in proportion to their
-//!    expected drops (one draw per step, systematic sampling). A fluid that took a sliver
+//!    expected drops (one draw per step, systematic sampling); a source that sent less
+//!    than its drawn packets in the step owes the rest, taken from what it sends next,
+//!    so that a drop is one whole packet of one source. A fluid that took a sliver
 //!    from every flow would make every flow halve at once even under RED; whole packets
 //!    give each flow loss indications at (its packet rate) x (drop probability), the
 //!    Poisson loss process of the MGT model, and let the seed decide which flows lose, as

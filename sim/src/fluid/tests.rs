@@ -539,3 +539,98 @@ fn a_long_smooth_rtt_does_not_fire_spurious_timeouts() {
     let timeouts: u64 = r.flows.iter().map(|f| f.timeouts).sum();
     assert!(timeouts <= 16, "{timeouts} timeouts");
 }
+
+/// Loss events (`on_congestion` calls at or after [`COUNT_FROM_S`]) of every
+/// `loss-counting-reno` flow. Only the test below uses it.
+static LOSS_EVENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+const COUNT_FROM_S: f64 = 20.0;
+
+/// Reno that counts its loss events in [`LOSS_EVENTS`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct LossCountingRenoConfig {}
+
+impl AlgorithmConfig for LossCountingRenoConfig {
+    const NAME: &'static str = "loss-counting-reno";
+    const DESCRIPTION: &'static str = "test: Reno that counts its loss events";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+    fn build(&self, ctx: &FlowContext) -> Box<dyn CongestionControl> {
+        Box::new(LossCountingReno(Reno::new(ctx.initial_cwnd)))
+    }
+}
+
+struct LossCountingReno(Reno);
+
+impl CongestionControl for LossCountingReno {
+    fn name(&self) -> &'static str {
+        "loss-counting-reno"
+    }
+    fn on_ack(&mut self, ack: &Ack) {
+        self.0.on_ack(ack);
+    }
+    fn on_congestion(&mut self, ev: &Congestion) {
+        if ev.now.as_secs_f64() >= COUNT_FROM_S {
+            LOSS_EVENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.0.on_congestion(ev);
+    }
+    fn on_rto(&mut self, ev: &Rto) {
+        self.0.on_rto(ev);
+    }
+    fn on_recovery_exit(&mut self, ev: &cclab_algorithms::RecoveryExit) {
+        self.0.on_recovery_exit(ev);
+    }
+    fn cwnd(&self) -> Bytes {
+        self.0.cwnd()
+    }
+    fn ssthresh(&self) -> Bytes {
+        self.0.ssthresh()
+    }
+}
+
+#[test]
+fn a_queue_drop_is_one_whole_packet_of_one_flow_even_when_flows_send_less_per_step() {
+    // Case 11's N = 5 point: 5 Reno flows, 10 Mbit/s, 100 ms, RED 20-120 packets. Each flow
+    // sends 833/5 = 167 packets/s, 0.17 packets per 1 ms step, so a packet RED drops is
+    // more than the flow chosen for it sent in the step. The rest is the same packet (the
+    // flow's next to arrive); handed to other flows it would make slivers, each a loss
+    // event, and the flows would see more loss events than dropped packets (1.01 to 1.09
+    // per drop before, over seeds 1-4), halve too often and keep the queue 11 % short.
+    // A loss event needs a dropped packet, and drops that fall into an open recovery make
+    // none, so events < drops: the packet engine has 0.74 to 0.80 events per drop here
+    // (seeds 1-4), the fluid 0.80 to 0.87. Checked: fluid events per drop below 1 and
+    // within 15 % of the packet engine's, and the drop rate within 10 % of the packet
+    // engine's (it was 16 % low: the slivers' loss events kept the windows small).
+    let mut registry = Registry::with_builtins();
+    registry.register::<LossCountingRenoConfig>();
+    let mut s = dumbbell("loss-counting-reno", 5, 10, 100, BufferSize::Packets(300), 100);
+    s.link.queue = QueueDiscipline::Red(RedParams {
+        min_threshold: BufferSize::Packets(20),
+        max_threshold: BufferSize::Packets(120),
+        max_probability: 0.1,
+        weight: 0.002,
+        gentle: true,
+    });
+    s.warmup = Duration::from_secs_f64(COUNT_FROM_S);
+    s.trace_interval = Duration::ZERO;
+    let mut per_drop = Vec::new();
+    let mut loss_rate = Vec::new();
+    for engine in [crate::Engine::Packet, crate::Engine::Fluid] {
+        s.engine = engine;
+        LOSS_EVENTS.store(0, std::sync::atomic::Ordering::Relaxed);
+        let r = crate::run(&s, &registry).unwrap();
+        let events = LOSS_EVENTS.load(std::sync::atomic::Ordering::Relaxed) as f64;
+        assert!(r.link.drops >= 100, "{engine:?}: {} drops", r.link.drops);
+        per_drop.push(events / r.link.drops as f64);
+        loss_rate.push(r.link.loss_rate);
+    }
+    let [packet, fluid] = per_drop[..] else { unreachable!() };
+    assert!(fluid < 1.0, "fluid: {fluid} loss events per dropped packet (packet engine {packet})");
+    assert!((fluid / packet - 1.0).abs() < 0.15, "loss events per drop: fluid {fluid}, packet {packet}");
+    assert!(
+        (loss_rate[1] / loss_rate[0] - 1.0).abs() < 0.10,
+        "drop rate: fluid {}, packet {}",
+        loss_rate[1],
+        loss_rate[0]
+    );
+}
