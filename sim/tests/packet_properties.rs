@@ -7,8 +7,8 @@ use cclab_algorithms::{
 use cclab_sim::packet::{self, Diagnostics};
 use cclab_sim::scenario::RedParams;
 use cclab_sim::{
-    BufferSize, Bytes, CapacityTrace, CrossTraffic, Duration, Jitter, LossModel, QueueDiscipline, Rate,
-    Recovery, Registry, Report, Scenario, SimError, Time, UdpSource,
+    BufferSize, Bytes, CapacityTrace, CrossTraffic, Duration, Jitter, LossModel, Pacing, QueueDiscipline,
+    Rate, Recovery, Registry, Report, Scenario, SimError, Time, UdpSource,
 };
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,8 @@ struct FlowSpec {
     window_updates: bool,
     mss: u64,
     iw: u32,
+    /// TCP pacing's congestion-avoidance ratio (slow start: twice it).
+    pacing: Option<f64>,
 }
 
 fn flow_spec() -> impl Strategy<Value = FlowSpec> {
@@ -42,12 +44,14 @@ fn flow_spec() -> impl Strategy<Value = FlowSpec> {
             prop_oneof![Just(1448u64), 536u64..1448],
             1u32..20,
         ),
+        proptest::option::weighted(0.3, 0.5f64..2.0),
     )
         .prop_map(
             |(
                 (rtt_ms, start_ms, size_segments, size_extra),
                 (recovery, delayed_ack, rcv),
                 (read, wu, mss, iw),
+                pacing,
             )| {
                 FlowSpec {
                     rtt_ms,
@@ -61,6 +65,7 @@ fn flow_spec() -> impl Strategy<Value = FlowSpec> {
                     window_updates: wu,
                     mss,
                     iw,
+                    pacing,
                 }
             },
         )
@@ -156,6 +161,7 @@ fn scenario(spec: &Spec) -> Scenario {
         }
         f.receiver.read_rate = fs.read_kbps.map(|k| Rate::from_bps(k * 1000));
         f.receiver.window_updates = fs.window_updates;
+        f.pacing = fs.pacing.map(|r| Pacing { ss_ratio: 2.0 * r, ca_ratio: r });
     }
     if spec.red {
         s.link.queue = QueueDiscipline::Red(RedParams {
