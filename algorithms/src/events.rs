@@ -49,9 +49,11 @@ pub struct Ack {
     /// window, as Linux calls no `cong_avoid` in Recovery. After an RTO the sender is not
     /// "in recovery" in this sense: slow start runs (Linux's Loss state).
     pub in_recovery: bool,
-    /// The sender filled its window recently, so growth is earned. Controllers should not
-    /// grow while application- or receiver-limited (RFC 9438 §5.8, Linux
-    /// `tcp_is_cwnd_limited`).
+    /// Growth is earned on this ACK: the sender filled its window recently (RFC 9438 §5.8,
+    /// Linux `tcp_is_cwnd_limited`), and, in the packet engine, the ACK advanced SND.UNA
+    /// (Linux `tcp_may_raise_cwnd`: an ACK that only SACKs data delivers it but does not
+    /// open the window). Controllers should not grow when it is false; they still see the
+    /// ACK's RTT sample and delivered bytes.
     pub cwnd_limited: bool,
 }
 

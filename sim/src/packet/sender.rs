@@ -341,7 +341,14 @@ impl Sender {
         if self.cwnd < self.ssthresh { self.cwnd < 2 * self.max_in_flight } else { self.cwnd_limited }
     }
 
-    fn controller_ack(&mut self, now: u64, acked: u64, rtt: Option<u64>, prior: u64) -> Result<(), String> {
+    fn controller_ack(
+        &mut self,
+        now: u64,
+        acked: u64,
+        cum_advance: u64,
+        rtt: Option<u64>,
+        prior: u64,
+    ) -> Result<(), String> {
         let mut ack = Ack::new(Time::from_nanos(now), Bytes::new(acked), Bytes::new(self.cfg.mss));
         ack.rtt = rtt.map(Duration::from_nanos);
         ack.min_rtt = Duration::from_nanos(self.rto.min_rtt);
@@ -352,7 +359,8 @@ impl Sender {
         ack.snd_una = self.snd_una;
         ack.snd_nxt = self.snd_nxt;
         ack.in_recovery = self.fast_recovery;
-        ack.cwnd_limited = self.is_cwnd_limited();
+        // Linux tcp_may_raise_cwnd (no reordering seen): only in-order delivery grows.
+        ack.cwnd_limited = self.is_cwnd_limited() && cum_advance > 0;
         self.cc.on_ack(&ack);
         self.refresh(now, "on_ack")
     }
@@ -627,7 +635,7 @@ impl Sender {
             }
         }
         if acked > 0 {
-            self.controller_ack(now, acked, rtt, prior_flight)?;
+            self.controller_ack(now, acked, cum_advance, rtt, prior_flight)?;
         }
         // RFC 6298 (5.2), (5.3).
         if self.snd_una == self.snd_nxt {
