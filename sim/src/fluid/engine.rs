@@ -322,18 +322,14 @@ impl<'s> Engine<'s> {
             }
             let sample = f.sender.on_slot(slot, now, f.fixed_rtt).map_err(bad)?;
             f.line.pop(k);
-            match sample {
-                Some((rtt, bytes)) => {
-                    if in_window {
-                        f.rtt.add(rtt, bytes);
-                    }
-                }
-                // An ACK of new data restarted the timer just now, so it cannot be due:
-                // only a step without one needs the check.
-                None => {
-                    f.sender.check_rto(now).map_err(bad)?;
+            if let Some((rtt, bytes)) = sample {
+                if in_window {
+                    f.rtt.add(rtt, bytes);
                 }
             }
+            // Checked after every step's ACKs: those that only SACK data above a hole
+            // leave the timer running.
+            f.sender.check_rto(now).map_err(bad)?;
             f.sent = f.sender.send(now, dt, f.wire_per_payload);
             f.wire = (f.sent.new + f.sent.retx) * f.wire_per_payload;
             f.sent_wire += f.wire;
