@@ -64,7 +64,10 @@ struct FlowState {
     random_lost: f64,
     // Metrics.
     sent_wire: f64,
-    read_in_window: f64,
+    /// Payload that reached the receiver in [warm-up, end]: the goodput (each byte once,
+    /// at its first arrival: the fluid has no duplicates, and a retransmission arrives
+    /// only for a byte whose original was lost).
+    received_in_window: f64,
     cwnd_integral: f64,
     rtt: Histogram,
     fct: Option<f64>,
@@ -221,7 +224,7 @@ impl<'s> Engine<'s> {
                 wire: 0.0,
                 random_lost: 0.0,
                 sent_wire: 0.0,
-                read_in_window: 0.0,
+                received_in_window: 0.0,
                 cwnd_integral: 0.0,
                 rtt: Histogram::new(fixed_rtt, dt_s / 64.0),
                 fct: None,
@@ -299,10 +302,15 @@ impl<'s> Engine<'s> {
                 // The receiver: data that reaches it now comes back to the sender `half`
                 // steps later, carrying the window it advertises now.
                 let slot = f.line.get_mut(k + f.half);
-                let read = f.receiver.step(slot.acked(), dt);
+                let arrived = slot.acked();
+                f.receiver.step(arrived, dt);
                 slot.rwnd_or_negative = f.receiver.rwnd();
+                // Goodput counts arrivals, as the packet engine does, not the
+                // application's reads: a slow reader's buffer fills at the link's pace
+                // and is read later, and the bytes crossed the bottleneck when they
+                // arrived (see `FlowReport::goodput_mbps`).
                 if in_window {
-                    f.read_in_window += read;
+                    f.received_in_window += arrived;
                 }
                 if let (Some(size), None) = (f.size, f.fct) {
                     if f.receiver.read >= size - 1e-6 {
@@ -317,23 +325,19 @@ impl<'s> Engine<'s> {
                 // Read by the receiver in step k − half (see `instant_reader`).
                 f.receiver.step(f.clocked, dt);
                 if k >= f.half && k - f.half >= self.warmup_step {
-                    f.read_in_window += f.clocked;
+                    f.received_in_window += f.clocked;
                 }
             }
             let sample = f.sender.on_slot(slot, now, f.fixed_rtt).map_err(bad)?;
             f.line.pop(k);
-            match sample {
-                Some((rtt, bytes)) => {
-                    if in_window {
-                        f.rtt.add(rtt, bytes);
-                    }
-                }
-                // An ACK of new data restarted the timer just now, so it cannot be due:
-                // only a step without one needs the check.
-                None => {
-                    f.sender.check_rto(now).map_err(bad)?;
+            if let Some((rtt, bytes)) = sample {
+                if in_window {
+                    f.rtt.add(rtt, bytes);
                 }
             }
+            // Checked after every step's ACKs: those that only SACK data above a hole
+            // leave the timer running.
+            f.sender.check_rto(now).map_err(bad)?;
             f.sent = f.sender.send(now, dt, f.wire_per_payload);
             f.wire = (f.sent.new + f.sent.retx) * f.wire_per_payload;
             f.sent_wire += f.wire;
@@ -425,7 +429,7 @@ impl<'s> Engine<'s> {
             let samples = self.flows.iter().zip(&scenario.flows).map(|(f, spec)| FlowSample {
                 cwnd_segments: f.sender.cc.cwnd().in_segments(spec.mss),
                 sent_wire: f.sent_wire,
-                read: f.receiver.read,
+                received: f.receiver.received,
                 srtt: f.sender.srtt.unwrap_or(0.0),
                 cc: f.sender.cc.as_ref(),
             });
@@ -536,7 +540,7 @@ impl<'s> Engine<'s> {
                 let acked = f.line.get_mut(step).acked();
                 f.receiver.step(acked, self.dt_s);
                 if step >= f.half && step - f.half >= self.warmup_step {
-                    f.read_in_window += acked;
+                    f.received_in_window += acked;
                 }
             }
         }
@@ -549,7 +553,7 @@ impl<'s> Engine<'s> {
                 algorithm: spec.algorithm.clone(),
                 group: spec.group,
                 base_rtt_ms: spec.rtt.as_millis_f64(),
-                goodput_mbps: f.read_in_window * 8.0 / window / 1e6,
+                goodput_mbps: f.received_in_window * 8.0 / window / 1e6,
                 delivered_bytes: f.receiver.read.floor() as u64,
                 retransmits: (f.sender.retransmitted / spec.mss.as_f64()).round() as u64,
                 timeouts: f.sender.timeouts,

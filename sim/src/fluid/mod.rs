@@ -62,6 +62,10 @@
 //!   are per acknowledged byte.
 //! * Utilisation, goodput, drops, queue delay and mean window cover [warm-up, end];
 //!   `delivered_bytes`, `retransmits` and `timeouts` cover the whole run.
+//! * Goodput counts payload when it reaches the receiver, as the packet engine counts
+//!   first arrivals (the fluid has no duplicates: a retransmission arrives only for a byte
+//!   whose original was lost), not when the application reads it; `delivered_bytes` is
+//!   what the application read.
 //! * An unsized flow whose application reads at once is read when its sender takes the
 //!   ACKs (its buffer never holds data, so nothing else depends on the receiver): the
 //!   summary goodput is the same, but its time series of goodput lags the receiver by

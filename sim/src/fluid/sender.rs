@@ -28,11 +28,13 @@
 //! to 120 s (Linux TCP_RTO_MAX). Linux keeps RTTVAR ≥ rto_min; flooring only the sum would
 //! give a path whose RTT exceeds 200 ms an RTO of about one SRTT, and the fluid's per-step
 //! samples, smoother than per-packet ones, keep RTTVAR small: every rise of the queue would
-//! fire a spurious timeout. The
-//! timer runs while the pipe is not empty, restarted by every ACK of new data. On expiry
-//! every loss not yet detected is marked lost, the controller's `on_rto` runs and a Loss
-//! episode starts (Linux's Loss state: ACKs are not "in recovery", slow start runs), ended
-//! like a recovery episode with `on_recovery_exit(after_rto)`. Data still on its way is not
+//! fire a spurious timeout. The timer runs while data is outstanding. It restarts on an
+//! ACK that advances SND.UNA: any ACK while no loss is outstanding, only the ACK of a
+//! retransmission while one is (the ACKs that reveal a loss, and those of data sent after
+//! it, are SACKs above the hole), and never on an ACK of less than a byte. On expiry every
+//! loss not yet detected is marked lost, the controller's `on_rto` runs and a Loss episode
+//! starts (Linux's Loss state: ACKs are not "in recovery", slow start runs), ended like a
+//! recovery episode with `on_recovery_exit(after_rto)`. Data still on its way is not
 //! marked lost (no spurious retransmissions); it keeps the pipe full until it is ACKed.
 
 use super::FastOrd;
@@ -48,6 +50,9 @@ pub(crate) const DUP_THRESH: f64 = 3.0;
 const RTO_MAX: f64 = 120.0;
 /// Byte amounts below this are rounding noise of the fluid.
 const EPS: f64 = 1e-6;
+/// The least a step's aggregated ACK must cover to count as an ACK for the RTO timer: a
+/// TCP ACK acknowledges whole bytes.
+const ACK_MIN: f64 = 1.0;
 /// A window above this (1 TB) is a controller bug, not a window.
 const MAX_WINDOW: u64 = 1_000_000_000_000;
 
@@ -107,6 +112,9 @@ pub(crate) struct Sender {
     acked_since_loss: f64,
     /// Bytes marked lost and not yet retransmitted.
     pub retx_queue: f64,
+    /// The part of `retx_queue` that repeats retransmissions found lost by DupThresh
+    /// (RACK's job in the packet engine): sending it re-arms the RTO timer.
+    repeats: f64,
     /// Marked-lost bytes whose retransmission is not yet ACKed: of the open episode, and
     /// of data sent after its mark (they open the next one).
     holes_old: f64,
@@ -130,8 +138,10 @@ pub(crate) struct Sender {
     rto: f64,
     backoff: u32,
     consecutive_rto: u32,
-    /// When the RTO timer was (re)started.
-    timer_from: Time,
+    /// When the RTO timer expires: armed with the backed-off RTO when it is (re)started,
+    /// and not shortened when a later sample collapses the backoff (RFC 6298 (5.1),
+    /// (5.3), (5.6) arm a timer; the packet engine keeps its deadline too).
+    rto_at: Time,
     pub timeouts: u64,
 
     pub rwnd: f64,
@@ -180,6 +190,7 @@ impl Sender {
             pending_retx: 0.0,
             acked_since_loss: 0.0,
             retx_queue: 0.0,
+            repeats: 0.0,
             holes_old: 0.0,
             holes_new: 0.0,
             fast_retransmit: 0.0,
@@ -192,7 +203,7 @@ impl Sender {
             rto: 1.0,
             backoff: 0,
             consecutive_rto: 0,
-            timer_from: Time::ZERO,
+            rto_at: Time::ZERO,
             timeouts: 0,
             rwnd: cfg.rwnd,
             cwnd_limited: true,
@@ -270,6 +281,9 @@ impl Sender {
             return Ok(None);
         }
         let prior_pipe = self.pipe;
+        // SND.UNA stops at the oldest loss not yet repaired: ACKs of later data only
+        // SACK it.
+        let una_blocked = self.unrepaired() > EPS;
         self.returned_mark = self.returned_mark.hi(slot.mark);
         self.pipe = (self.pipe - acked).hi(0.0);
         self.acked = (self.acked + acked).lo(self.sent_new);
@@ -284,10 +298,31 @@ impl Sender {
             return Ok(None);
         }
 
-        // RFC 6298 (5.3): an ACK of new data restarts the timer; the backoff collapses.
-        self.timer_from = now;
-        self.backoff = 0;
-        self.consecutive_rto = 0;
+        // RFC 6298 (5.3): an ACK that acknowledges new data, i.e. advances SND.UNA,
+        // restarts the timer. While a loss is outstanding (revealed and waiting for
+        // DupThresh, or marked and not yet repaired) only the ACK of a retransmission
+        // does: the fluid does not order bytes, but the lost bytes are older than the
+        // data whose ACKs reveal them, so those ACKs are SACKs above the hole and leave
+        // SND.UNA and the timer alone (the packet engine restarts it on cumulative
+        // advances only). A flow whose repair stalls (its retransmission lost again in a
+        // window too small to return DupThresh segments) then times out as TCP does,
+        // rather than being kept alive by a trickle of ACKs of data sent after the hole.
+        // And a TCP ACK covers whole bytes: a step's ACK of less than a byte (the tail of
+        // a step's data spread over the slots it straddles, or rounding noise of
+        // window - pipe sent and returned round after round) neither restarts the timer
+        // nor collapses its backoff. At 5 % loss such noise, sent into a window whose
+        // other bytes were lost, kept flows silent for hundreds of seconds without a
+        // timeout.
+        let advanced = if una_blocked { slot.acked_retx } else { acked };
+        if advanced >= ACK_MIN {
+            self.arm(now);
+            self.consecutive_rto = 0;
+        }
+        if acked >= ACK_MIN {
+            // A valid sample collapses the backoff (RFC 6298 §5, after (5.7)); a running
+            // timer keeps its deadline.
+            self.backoff = 0;
+        }
         // With timestamps (the 52 header bytes include them) every ACK gives a valid
         // sample, retransmissions included (RFC 7323), so Karn's rule does not apply.
         let rtt = base + slot.delay_weighted / acked;
@@ -346,6 +381,23 @@ impl Sender {
         self.pending_old + self.pending_new + self.pending_retx
     }
 
+    /// Lost bytes not yet repaired: revealed and waiting for detection, or marked lost
+    /// and their retransmission not yet acknowledged (the retransmission queue is part of
+    /// the holes).
+    fn unrepaired(&self) -> f64 {
+        self.pending() + self.holes_old + self.holes_new
+    }
+
+    /// The RTO with its exponential backoff (RFC 6298 (5.5)), capped at 120 s, seconds.
+    fn timeout(&self) -> f64 {
+        (self.rto * f64::from(1u32 << self.backoff.min(16))).lo(RTO_MAX)
+    }
+
+    /// (Re)starts the retransmission timer at `now`.
+    fn arm(&mut self, now: Time) {
+        self.rto_at = now + Self::dur(self.timeout());
+    }
+
     /// Retransmissions ACKed fill the oldest holes first (the retransmission queue is
     /// served in the order losses were marked).
     fn repair(&mut self, bytes: f64) {
@@ -381,6 +433,7 @@ impl Sender {
         let lost = self.pending();
         self.pipe = (self.pipe - lost).hi(0.0);
         self.retx_queue += lost;
+        self.repeats += self.pending_retx;
         if self.episode.is_some() {
             self.holes_old += self.pending_old;
             self.holes_new += self.pending_new;
@@ -414,8 +467,7 @@ impl Sender {
         if !self.established || self.pipe <= EPS {
             return Ok(false);
         }
-        let timeout = (self.rto * f64::from(1u32 << self.backoff.min(16))).lo(RTO_MAX);
-        if now.since(self.timer_from).as_secs_f64() < timeout {
+        if now < self.rto_at {
             return Ok(false);
         }
         self.consecutive_rto += 1;
@@ -434,11 +486,14 @@ impl Sender {
         self.pending_retx = 0.0;
         self.acked_since_loss = 0.0;
         self.fast_retransmit = 0.0;
+        // The timeout re-arms the timer itself.
+        self.repeats = 0.0;
         self.episode = Some(Episode { mark: self.sent_total, after_rto: true });
-        if self.rto * f64::from(1u32 << self.backoff.min(16)) < RTO_MAX {
+        if self.timeout() < RTO_MAX {
             self.backoff += 1;
         }
-        self.timer_from = now;
+        // RFC 6298 (5.6): restart the timer with the doubled RTO.
+        self.arm(now);
         Ok(true)
     }
 
@@ -471,15 +526,133 @@ impl Sender {
         let ssthresh = self.ssthresh;
         self.cwnd_limited =
             (cwnd <= self.rwnd && demand > window_allowance + EPS) || (cwnd < ssthresh && cwnd < 2.0 * after);
-        if retx + new > 0.0 && self.pipe <= EPS {
-            // RFC 6298 (5.1): sending into an empty pipe starts the timer.
-            self.timer_from = now;
+        if retx + new > 0.0 && self.pipe <= EPS && self.holes_old + self.holes_new <= EPS {
+            // RFC 6298 (5.1): sending with nothing outstanding starts the timer. Holes are
+            // outstanding (SND.UNA < SND.NXT) even when all of them are marked lost and
+            // none is in flight: their timer keeps running.
+            self.arm(now);
         }
         self.pipe = after;
         self.sent_total += retx + new;
         self.sent_new += new;
         self.retx_queue -= retx;
+        if self.repeats > 0.0 {
+            // The packet engine (following Linux, which re-arms whenever it retransmits
+            // the head; RFC 6675 §6 allows re-arming on retransmissions) re-arms the
+            // timer when it repeats a lost retransmission of SND.UNA's segment, so that
+            // the repair is not overtaken by a timer counted from the last cumulative
+            // advance. Holes are repaired oldest first, so a repeat is taken to be of the
+            // head.
+            let repeated = retx.lo(self.repeats);
+            self.repeats -= repeated;
+            if repeated >= ACK_MIN {
+                self.arm(now);
+            }
+        }
         self.retransmitted += retx;
         Sent { new, retx }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cclab_algorithms::reno::Reno;
+
+    const MSS: f64 = 1448.0;
+
+    /// A Reno sender with IW10 whose handshake measured 100 ms: SRTT 0.1 s, RTTVAR 0.05 s,
+    /// RTO = 0.1 + max(4 x 0.05, 0.2) = 0.3 s; it has sent its 10 segments at t = 0.
+    fn sender() -> Sender {
+        let cc = Box::new(Reno::new(Bytes::new(10 * 1448)));
+        let cfg = SenderConfig {
+            mss: Bytes::new(1448),
+            size: None,
+            min_rto: 0.2,
+            granularity: 0.001,
+            rwnd: 1e9,
+            pacing: None,
+        };
+        let mut s = Sender::new(cc, cfg);
+        s.establish(Some(0.1));
+        let sent = s.send(Time::ZERO, 0.001, 1500.0 / MSS);
+        assert_eq!(sent.new, 10.0 * MSS);
+        s
+    }
+
+    fn slot(acked_new: f64, acked_retx: f64, lost_new: f64) -> Slot {
+        Slot { acked_new, acked_retx, lost_new, mark: 10.0 * MSS, lost_mark: 10.0 * MSS, ..Slot::EMPTY }
+    }
+
+    fn at(s: f64) -> Time {
+        Time::from_secs_f64(s)
+    }
+
+    #[test]
+    fn acks_above_an_unrepaired_hole_do_not_restart_the_retransmission_timer() {
+        let mut s = sender();
+        // t = 100 ms: one segment ACKed, the next lost. The ACK advances SND.UNA up to the
+        // hole and restarts the timer; with the sample R = 100 ms, RTTVAR = 0.75 x 0.05 =
+        // 0.0375 s and RTO = 0.1 + max(0.15, 0.2) = 0.3 s: due at 0.4 s.
+        s.on_slot(&slot(MSS, 0.0, MSS), at(0.1), 0.1).unwrap();
+        // t = 200 ms: another segment SACKed above the hole. Two segments of ACKs are
+        // below DupThresh (3), so the loss is still undetected; SND.UNA is stuck at the
+        // hole (RFC 6298 (5.3) restarts only on new cumulative data), so the timer is not
+        // restarted to 0.5 s: it fires at 0.4 s.
+        s.on_slot(&slot(MSS, 0.0, 0.0), at(0.2), 0.1).unwrap();
+        assert!(!s.check_rto(at(0.399)).unwrap());
+        assert!(s.check_rto(at(0.401)).unwrap());
+        assert_eq!(s.timeouts, 1);
+    }
+
+    #[test]
+    fn the_ack_of_a_retransmission_restarts_the_retransmission_timer() {
+        let mut s = sender();
+        // As above, due at 0.4 s after the ACK before the hole; at 150 ms two more
+        // segments are SACKed: DupThresh reached, the hole is marked lost and its fast
+        // retransmission goes out at once.
+        s.on_slot(&slot(MSS, 0.0, MSS), at(0.1), 0.1).unwrap();
+        s.on_slot(&slot(2.0 * MSS, 0.0, 0.0), at(0.15), 0.1).unwrap();
+        assert!(s.in_recovery());
+        let sent = s.send(at(0.15), 0.001, 1500.0 / MSS);
+        assert_eq!(sent.retx, MSS);
+        // Its ACK at 250 ms repairs the hole, SND.UNA advances: due at 0.25 + RTO (0.3 s
+        // within 10 ms: the samples keep SRTT at 0.1 s and RTTVAR under 0.05 s).
+        s.on_slot(&slot(0.0, MSS, 0.0), at(0.25), 0.1).unwrap();
+        let rto = s.timeout();
+        assert!((rto - 0.3).abs() < 0.01, "{rto}");
+        assert!(!s.check_rto(at(0.25 + rto - 0.001)).unwrap());
+        assert!(s.check_rto(at(0.25 + rto + 0.001)).unwrap());
+    }
+
+    #[test]
+    fn repeating_a_lost_retransmission_rearms_the_retransmission_timer() {
+        let mut s = sender();
+        // The hole's fast retransmission goes out at 150 ms, as above (timer due at 0.4 s
+        // from the ACK before the hole).
+        s.on_slot(&slot(MSS, 0.0, MSS), at(0.1), 0.1).unwrap();
+        s.on_slot(&slot(2.0 * MSS, 0.0, 0.0), at(0.15), 0.1).unwrap();
+        assert_eq!(s.send(at(0.15), 0.001, 1500.0 / MSS).retx, MSS);
+        // At 250 ms the ACKs of three later segments reveal that the retransmission was
+        // lost too and reach DupThresh (RACK's job in the packet engine). Reno halved
+        // cwnd to 5 MSS and 3 MSS are in flight, so the repeat goes out at once and, as
+        // the packet engine does for a repeat of SND.UNA's segment, re-arms the timer:
+        // due at 0.25 + 0.3 s rather than 0.4 s, when the repeat could not be back yet.
+        let lost_again = Slot { lost_retx: MSS, ..slot(3.0 * MSS, 0.0, 0.0) };
+        s.on_slot(&lost_again, at(0.25), 0.1).unwrap();
+        assert_eq!(s.send(at(0.25), 0.001, 1500.0 / MSS).retx, MSS);
+        assert!(!s.check_rto(at(0.45)).unwrap());
+        let rto = s.timeout();
+        assert!(s.check_rto(at(0.25 + rto + 0.001)).unwrap());
+    }
+
+    #[test]
+    fn an_ack_of_less_than_a_byte_does_not_restart_the_retransmission_timer() {
+        let mut s = sender();
+        // No loss outstanding: a whole segment ACKed at 100 ms restarts the timer (due at
+        // 0.4 s, as above); 1e-9 bytes at 200 ms, rounding noise of the fluid, do not.
+        s.on_slot(&slot(MSS, 0.0, 0.0), at(0.1), 0.1).unwrap();
+        s.on_slot(&slot(1e-9, 0.0, 0.0), at(0.2), 0.1).unwrap();
+        assert!(s.check_rto(at(0.401)).unwrap());
     }
 }

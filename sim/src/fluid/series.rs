@@ -9,8 +9,8 @@ pub(crate) struct FlowSample<'a> {
     pub cwnd_segments: f64,
     /// Wire bytes the sender has emitted over the run.
     pub sent_wire: f64,
-    /// Payload the application has read over the run.
-    pub read: f64,
+    /// Payload that has reached the receiver over the run (goodput counts arrivals).
+    pub received: f64,
     /// Smoothed RTT, seconds (0 before the first sample).
     pub srtt: f64,
     pub cc: &'a dyn CongestionControl,
@@ -21,7 +21,7 @@ pub(crate) struct Recorder {
     interval: Duration,
     next: Time,
     last_at: Time,
-    /// Per flow: wire bytes sent and payload read at the last sample.
+    /// Per flow: wire bytes sent and payload received at the last sample.
     last: Vec<(f64, f64)>,
     out: TimeSeries,
 }
@@ -51,9 +51,9 @@ impl Recorder {
         for ((s, series), last) in flows.zip(&mut self.out.flows).zip(&mut self.last) {
             series.cwnd_segments.push(s.cwnd_segments);
             series.rate_mbps.push((s.sent_wire - last.0) * 8.0 / span / 1e6);
-            series.goodput_mbps.push((s.read - last.1) * 8.0 / span / 1e6);
+            series.goodput_mbps.push((s.received - last.1) * 8.0 / span / 1e6);
             series.rtt_ms.push(s.srtt * 1e3);
-            *last = (s.sent_wire, s.read);
+            *last = (s.sent_wire, s.received);
             let internals = &mut series.internals;
             let mut position = 0;
             s.cc.internals(&mut |name, value| {

@@ -530,14 +530,17 @@ fn an_instant_reader_reads_what_a_reader_faster_than_the_link_reads() {
 fn a_long_smooth_rtt_does_not_fire_spurious_timeouts() {
     // 16 CUBIC flows, 10 Mbit/s, 200 ms, a 4-BDP buffer: the RTT is 200 ms to 1 s and the
     // fluid's per-step samples vary little, so RTTVAR is small. With RTO = max(min_rto,
-    // SRTT + 4 RTTVAR) the timer races every rise of the queue (169 timeouts in this run);
+    // SRTT + 4 RTTVAR) the timer races every rise of the queue (406 timeouts in this run);
     // with Linux's RTO = SRTT + max(4 RTTVAR, min_rto) a timeout needs a loss that no ACK
-    // reveals, which random loss 0.001 makes rarely (2 here): at most one per flow.
+    // reveals, or a repair slower than SRTT + min_rto counted from SND.UNA's last advance
+    // (RFC 6298 (5.3): the fast retransmission queued behind a queue that grew since),
+    // which random loss 0.001 makes rare: 25 here, the packet engine 55. At most three
+    // per flow.
     let mut s = dumbbell("cubic", 16, 10, 200, BufferSize::Bdp(4.0), 120);
     s.link.loss = LossModel::Bernoulli { p: 0.001 };
     let r = go(&s);
     let timeouts: u64 = r.flows.iter().map(|f| f.timeouts).sum();
-    assert!(timeouts <= 16, "{timeouts} timeouts");
+    assert!(timeouts <= 48, "{timeouts} timeouts");
 }
 
 /// Loss events (`on_congestion` calls at or after [`COUNT_FROM_S`]) of every
@@ -633,4 +636,97 @@ fn a_queue_drop_is_one_whole_packet_of_one_flow_even_when_flows_send_less_per_st
         loss_rate[1],
         loss_rate[0]
     );
+}
+
+#[test]
+fn a_reno_flow_at_five_percent_random_loss_keeps_sending_at_the_packet_engines_rate() {
+    // Validation case 2's last point: one Reno flow, 100 Mbit/s, 100 ms, a 1-BDP buffer,
+    // Bernoulli loss p = 0.05. Seeds 2, 4 and 5 used to fall silent after 59, 17 and 28 s
+    // for the rest of the run, with no timeout: the window's bytes were lost but for
+    // rounding noise (1e-13 bytes) that went out, came back as an "ACK" and restarted the
+    // RTO timer every round trip (goodput 0.29, 0.03 and 0.10 Mbit/s, the packet engine
+    // 0.51).
+    //
+    // A flow at 5 % loss times out often (its window is ~5 packets), but the RTO (SRTT +
+    // min_rto = 0.3 s) doubles only per consecutive timeout: a silence longer than
+    // 0.3 + 0.6 + 1.2 + 2.4 = 4.5 s needs three retransmissions in a row lost
+    // (p^3 = 1.25e-4 per timeout, ~15 timeouts per seed here): 5 s bounds every silence.
+    //
+    // Goodput: each fluid seed within 25 % of the packet engine's mean over the same seeds
+    // (SACK recovery, which the fluid models). Over 90 s (~200 losses) the seeds spread:
+    // packet engine 0.496 to 0.530 Mbit/s (mean 0.514), fluid 0.495 to 0.560, and the
+    // fluid runs 6 % above the packet engine (8 seeds of 120 s: 0.539 against 0.508); a
+    // stalled seed is far out.
+    let mut s = dumbbell("reno", 1, 100, 100, BufferSize::Bdp(1.0), 100);
+    s.link.loss = LossModel::Bernoulli { p: 0.05 };
+    s.warmup = Duration::from_secs(10);
+    s.trace_interval = Duration::from_millis(10);
+    let registry = Registry::with_builtins();
+    let seeds = 1..=5u64;
+    let mut packet = Vec::new();
+    for seed in seeds.clone() {
+        s.seed = seed;
+        s.engine = crate::Engine::Packet;
+        packet.push(crate::run(&s, &registry).unwrap().flows[0].goodput_mbps);
+    }
+    let reference = packet.iter().sum::<f64>() / packet.len() as f64;
+    for seed in seeds {
+        s.seed = seed;
+        s.engine = crate::Engine::Fluid;
+        let r = go(&s);
+        let goodput = r.flows[0].goodput_mbps;
+        assert!(
+            (goodput / reference - 1.0).abs() < 0.25,
+            "seed {seed}: fluid {goodput} Mbit/s, packet engine {reference} (seeds {packet:?})"
+        );
+        let (t, rate) = (&r.series.time_s, &r.series.flows[0].rate_mbps);
+        let mut silent_since = None;
+        let mut longest = 0.0f64;
+        for (&t, &x) in t.iter().zip(rate) {
+            if x > 0.0 {
+                silent_since = None;
+            } else {
+                let from = *silent_since.get_or_insert(t);
+                longest = longest.max(t - from);
+            }
+        }
+        assert!(longest < 5.0, "seed {seed}: silent for {longest} s (goodput {goodput})");
+    }
+}
+
+#[test]
+fn goodput_counts_first_arrivals_at_a_slow_readers_receiver_in_both_engines() {
+    // 64 KB receive buffer read at 2 Mbit/s (250 kB/s) on a 100 Mbit/s, 40 ms path: the
+    // advertised window holds the sender to the reader.
+    let mut s = dumbbell("reno", 1, 100, 40, BufferSize::Bdp(1.0), 30);
+    s.flows[0].receiver.buffer = Bytes::new(64_000);
+    s.flows[0].receiver.read_rate = Some(Rate::from_mbps(2));
+    let registry = Registry::with_builtins();
+    let goodput = |s: &Scenario, engine| {
+        let mut s = s.clone();
+        s.engine = engine;
+        crate::run(&s, &registry).unwrap().flows[0].goodput_mbps
+    };
+    // Over [5 s, 30 s] arrivals match reads: 2 Mbit/s within 1 % (arrivals and reads
+    // differ by the change in the buffer's fill over the window, at most 64 KB in 25 s,
+    // 0.02 Mbit/s).
+    s.warmup = Duration::from_secs(5);
+    for engine in [crate::Engine::Packet, crate::Engine::Fluid] {
+        let g = goodput(&s, engine);
+        assert!((g / 2.0 - 1.0).abs() < 0.01, "{engine:?}: {g} Mbit/s");
+    }
+    // Over the first second goodput counts the bytes when they reach the receiver, as the
+    // packet engine does, not when the application reads them: the first data arrive
+    // after the handshake and half an RTT (60 ms), the reader then reads 250 kB/s x
+    // 0.94 s = 235,000 B, and the buffer still holds its 64,000 B less the ~10,000 B the
+    // window keeps in flight (250 kB/s x 40 ms): 289,000 B, 2.31 Mbit/s. Both engines
+    // within 3 % of it (when the window updates reach the sender: per segment or per
+    // step); counting reads gives 1.87.
+    s.duration = Duration::from_secs(1);
+    s.warmup = Duration::ZERO;
+    let expected = 289_000.0 * 8.0 / 1e6;
+    for engine in [crate::Engine::Packet, crate::Engine::Fluid] {
+        let g = goodput(&s, engine);
+        assert!((g / expected - 1.0).abs() < 0.03, "{engine:?}: {g} Mbit/s, expected {expected}");
+    }
 }
