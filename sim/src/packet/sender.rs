@@ -137,9 +137,9 @@ pub(crate) struct Sender {
     /// The controller's cwnd and ssthresh, bytes, as of its last hook.
     pub cwnd: u64,
     ssthresh: u64,
-    /// Pacing rate, bit/s.
     /// The pacing rate in force, bits per second: the controller's, or else TCP pacing's.
     pacing: Option<u64>,
+    /// The controller's own pacing rate, bits per second, read after each of its hooks.
     cc_pacing: Option<u64>,
     state: State,
     /// SND.UNA, SND.NXT: bytes relative to the first data byte.
