@@ -94,6 +94,11 @@ pub(crate) struct Receiver {
     ooo: Vec<Block>,
     ooo_bytes: u64,
     stamp: u64,
+    /// (stamp, start) of every block as it was made, oldest first; entries whose block has
+    /// since merged or moved in order are dropped when a SACK scan meets them. Finding the
+    /// most recent blocks by scanning `ooo` costs a pass per ACK, which made a loss episode
+    /// with thousands of holes quadratic.
+    recent: Vec<(u64, u64)>,
     /// Full segments received but not ACKed (delayed ACKs).
     pending: u32,
     held_tsecr: u64,
@@ -123,6 +128,7 @@ impl Receiver {
             ooo: Vec::new(),
             ooo_bytes: 0,
             stamp: 0,
+            recent: Vec::new(),
             pending: 0,
             held_tsecr: 0,
             held_retx: false,
@@ -259,18 +265,33 @@ impl Receiver {
     }
 
     /// The most recently changed blocks, newest first (RFC 2018 §4). Returns their number.
-    fn sack_blocks(&self, a: &mut AckSeg) -> usize {
-        let n = MAX_SACK_BLOCKS.min(self.ooo.len());
-        let mut picked = [usize::MAX; MAX_SACK_BLOCKS];
-        for slot in 0..n {
-            let best = (0..self.ooo.len())
-                .filter(|i| !picked[..slot].contains(i))
-                .max_by_key(|&i| self.ooo[i].stamp)
-                .expect("enough blocks");
-            picked[slot] = best;
-            a.push_block(self.ooo[best].start, self.ooo[best].end);
+    fn sack_blocks(&mut self, a: &mut AckSeg) -> usize {
+        // Walk `recent` from the newest entry until MAX_SACK_BLOCKS live blocks are found,
+        // compacting away the stale entries passed on the way, so each is read once.
+        let live = |ooo: &[Block], (stamp, start): (u64, u64)| {
+            ooo.binary_search_by_key(&start, |b| b.start).is_ok_and(|i| ooo[i].stamp == stamp)
+        };
+        let mut from = self.recent.len();
+        let mut found = 0;
+        while from > 0 && found < MAX_SACK_BLOCKS {
+            from -= 1;
+            if live(&self.ooo, self.recent[from]) {
+                found += 1;
+            }
         }
-        n
+        let mut w = from;
+        for r in from..self.recent.len() {
+            if live(&self.ooo, self.recent[r]) {
+                self.recent[w] = self.recent[r];
+                w += 1;
+            }
+        }
+        self.recent.truncate(w);
+        for &(_, start) in self.recent[from..].iter().rev() {
+            let i = self.ooo.partition_point(|b| b.start < start);
+            a.push_block(self.ooo[i].start, self.ooo[i].end);
+        }
+        found
     }
 
     /// A segment arrives at `now`; ACKs to send are appended to `out`.
@@ -328,6 +349,9 @@ impl Receiver {
                 }
             }
             self.ooo.drain(..merged);
+            if self.ooo.is_empty() {
+                self.recent.clear();
+            }
             immediate = !self.cfg.delayed_ack || gap_fill || !self.ooo.is_empty();
         } else {
             self.insert_ooo(s, e);
@@ -368,6 +392,7 @@ impl Receiver {
         self.stats.duplicate += covered;
         self.ooo_bytes += new;
         self.ooo.splice(i..j, std::iter::once(Block { start: lo, end: hi, stamp }));
+        self.recent.push((stamp, lo));
     }
 
     /// Schedules the window update the reader will make due (see the module docs).
@@ -455,6 +480,29 @@ mod tests {
         assert_eq!(r.stats.delivered, 4000);
         // Immediate reader: the window's right edge is RCV.NXT + buffer.
         assert_eq!(out.last().unwrap().wnd_right(), 4000 + 10 * MSS);
+    }
+
+    #[test]
+    fn sack_blocks_are_the_most_recently_changed_blocks_through_merges_and_advances() {
+        // 400 segments arrive in a scrambled order (i * 37 mod 400, an LCG-like permutation):
+        // holes open, blocks merge, RCV.NXT jumps over blocks. After every arrival the
+        // ACK's blocks must be the (up to) three live blocks with the newest stamps, newest
+        // first, as a full scan of the out-of-order list finds them.
+        let mut c = cfg();
+        c.buffer = 1000 * MSS;
+        let mut r = Receiver::new(c, Vec::new());
+        let mut out = Vec::new();
+        for k in 0..400u64 {
+            let seg = (k * 37 + 11) % 400;
+            r.on_segment(k, &data(seg * MSS), &mut out);
+            let mut by_stamp: Vec<Block> = r.ooo.clone();
+            by_stamp.sort_by_key(|b| std::cmp::Reverse(b.stamp));
+            let want: Vec<(u64, u64)> =
+                by_stamp.iter().take(MAX_SACK_BLOCKS).map(|b| (b.start, b.end)).collect();
+            assert_eq!(out.last().unwrap().blocks(), want, "after segment {seg} (arrival {k})");
+        }
+        assert_eq!(r.stats.delivered, 400 * MSS);
+        assert!(r.recent.is_empty(), "no out-of-order data, nothing remembered");
     }
 
     #[test]
